@@ -1,0 +1,3 @@
+using PageExt.Cli;
+
+return CommandTable.Run(args, CliContext.FromConsole());
