@@ -1,0 +1,497 @@
+using System.Runtime.CompilerServices;
+using PageExt.Pages;
+using PageExt.PageExtension;
+using PageExt.Physical;
+using PageExt.Zones;
+
+namespace PageExt.Buddy;
+
+public sealed unsafe partial class PageAllocator
+{
+    /// <summary>__alloc_pages(): validate, try the fast path at the low watermark, then the slow path.</summary>
+    private uint AllocPagesCore(GfpFlags gfp, int order, int preferredNode)
+    {
+        if ((uint)order > PageOrder.Max)
+        {
+            ThrowHelper.ThrowArgumentOutOfRange(nameof(order), $"order {order} is above MAX_PAGE_ORDER ({PageOrder.Max})");
+        }
+
+        int highest = GfpZone(gfp);
+        var type = MigrateTypes.FromGfp(gfp);
+        var alloc = type == MigrateType.Movable ? AllocFlags.Cma : 0;
+        var zonelist = _zonelists[preferredNode][highest];
+
+        uint pfn = GetPageFromFreelist(zonelist, gfp, order, type, alloc | AllocFlags.WmarkLow, highest);
+        if (pfn == Page.NoPfn)
+        {
+            pfn = AllocPagesSlowPath(zonelist, gfp, order, type, alloc, highest);
+            if (pfn == Page.NoPfn)
+            {
+                return pfn;
+            }
+        }
+
+        PrepNewPage(pfn, order, gfp, type);
+        return pfn;
+    }
+
+    /// <summary>gfp_zone(): the highest zone index an allocation may use.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int GfpZone(GfpFlags gfp)
+    {
+        const GfpFlags zoneBits = GfpFlags.Dma | GfpFlags.HighMem | GfpFlags.Dma32 | GfpFlags.Movable;
+        var bits = gfp & zoneBits;
+        if (bits == 0 || bits == GfpFlags.Movable)
+        {
+            return (int)ZoneType.Normal;
+        }
+
+        return GfpZoneSlow(gfp);
+    }
+
+    private static int GfpZoneSlow(GfpFlags gfp)
+    {
+        bool dma = (gfp & GfpFlags.Dma) != 0, dma32 = (gfp & GfpFlags.Dma32) != 0, high = (gfp & GfpFlags.HighMem) != 0;
+        if ((dma ? 1 : 0) + (dma32 ? 1 : 0) + (high ? 1 : 0) > 1 || (gfp & (GfpFlags.Movable | GfpFlags.Reclaimable)) == (GfpFlags.Movable | GfpFlags.Reclaimable))
+        {
+            ThrowHelper.ThrowArgument(nameof(gfp), $"gfp mask 0x{(uint)gfp:x} combines zone or mobility modifiers that exclude each other");
+        }
+
+        if (dma)
+        {
+            return (int)ZoneType.Dma;
+        }
+
+        if (dma32)
+        {
+            return (int)ZoneType.Dma32;
+        }
+
+        // __GFP_HIGHMEM with __GFP_MOVABLE is what makes an allocation eligible for ZONE_MOVABLE;
+        // 64-bit has no highmem zone, so __GFP_HIGHMEM alone means Normal.
+        return high && (gfp & GfpFlags.Movable) != 0 ? (int)ZoneType.Movable : (int)ZoneType.Normal;
+    }
+
+    /// <summary>get_page_from_freelist(): the first zone in the list above its watermark that has a block.</summary>
+    private uint GetPageFromFreelist(Zone[] zonelist, GfpFlags gfp, int order, MigrateType type, AllocFlags alloc, int highest)
+    {
+        foreach (var zone in zonelist)
+        {
+            if ((alloc & AllocFlags.NoWatermarks) == 0)
+            {
+                var marks = zone.Watermarks;
+                long mark = (alloc & AllocFlags.WmarkMin) != 0 ? marks.Min : marks.Low;
+                if (!WatermarkOk(zone, order, mark, highest, alloc))
+                {
+                    continue;
+                }
+            }
+
+            uint pfn = Rmqueue(zone, order, type, alloc);
+            if (pfn != Page.NoPfn)
+            {
+                if ((alloc & AllocFlags.HighAtomic) != 0 && order > 0)
+                {
+                    ReserveHighAtomicPageblock(zone, pfn);
+                }
+
+                return pfn;
+            }
+        }
+
+        return Page.NoPfn;
+    }
+
+    /// <summary>
+    /// __zone_watermark_ok(): after taking 2^order pages the zone must keep more than the mark plus
+    /// the lowmem reserve held back for allocations that could have used a higher zone.
+    /// </summary>
+    private static bool WatermarkOk(Zone zone, int order, long mark, int highest, AllocFlags alloc)
+    {
+        long free = zone.FreePages - ((1L << order) - 1);
+        long min = mark;
+        if ((alloc & AllocFlags.MinReserve) != 0)
+        {
+            min -= min / 2;
+        }
+
+        if ((alloc & AllocFlags.NonBlock) != 0)
+        {
+            min -= min / 4;
+        }
+
+        if ((alloc & AllocFlags.HighAtomic) == 0)
+        {
+            free -= Volatile.Read(ref zone.ReservedHighAtomic);
+        }
+
+        if ((alloc & AllocFlags.Cma) == 0)
+        {
+            free -= zone.FreeCmaPages;
+        }
+
+        if (free <= min + zone.LowmemReserve[highest])
+        {
+            return false;
+        }
+
+        if (order == 0)
+        {
+            return true;
+        }
+
+        // A high-order request also needs a free block of at least its order on a usable list.
+        for (int o = order; o <= PageOrder.Max; o++)
+        {
+            if (zone.FreeBlocks(o) == 0)
+            {
+                continue;
+            }
+
+            for (int t = 0; t < MigrateTypes.PcpTypes; t++)
+            {
+                if (zone.FreeBlocks(o, (MigrateType)t) != 0)
+                {
+                    return true;
+                }
+            }
+
+            if ((alloc & AllocFlags.Cma) != 0 && zone.FreeBlocks(o, MigrateType.Cma) != 0)
+            {
+                return true;
+            }
+
+            if ((alloc & AllocFlags.HighAtomic) != 0 && zone.FreeBlocks(o, MigrateType.HighAtomic) != 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>rmqueue(): per-CPU cache for small orders, the buddy lists otherwise.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private uint Rmqueue(Zone zone, int order, MigrateType type, AllocFlags alloc)
+    {
+        if (order <= PageOrder.Costly && type < MigrateType.HighAtomic && (alloc & AllocFlags.HighAtomic) == 0)
+        {
+            uint pfn = RmqueuePcplist(zone, order, type, alloc);
+            if (pfn != Page.NoPfn)
+            {
+                return pfn;
+            }
+        }
+
+        return RmqueueBuddy(zone, order, type, alloc);
+    }
+
+    /// <summary>
+    /// rmqueue_pcplist(): pop from this CPU's list, refilling a batch from the buddy lists when it
+    /// is empty. Returns NoPfn when the cache is busy (another thread on this CPU slot) or the
+    /// refill found nothing; the caller then goes to the buddy lists.
+    /// </summary>
+    private uint RmqueuePcplist(Zone zone, int order, MigrateType type, AllocFlags alloc)
+    {
+        ref PerCpuPages pcp = ref zone.Pcp[CurrentCpuSlot()];
+        if (!pcp.TryLock())
+        {
+            return Page.NoPfn;
+        }
+
+        int list = PerCpuPages.ListIndex(order, type);
+        uint pfn = pcp.Heads[list];
+        if (pfn == Page.NoPfn)
+        {
+            pfn = RefillPcplist(zone, ref pcp, list, order, type, alloc);
+            if (pfn == Page.NoPfn)
+            {
+                pcp.Unlock();
+                return Page.NoPfn;
+            }
+        }
+
+        Page* page = _vmemmap + pfn;
+        pcp.Heads[list] = page->Next;
+        pcp.Count -= 1 << order;
+        page->Next = Page.NoPfn;
+        page->Type = (byte)PageType.None;
+        pcp.Unlock();
+        return pfn;
+    }
+
+    /// <summary>rmqueue_bulk(): move up to a batch of blocks from the buddy lists to a per-CPU list.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private uint RefillPcplist(Zone zone, ref PerCpuPages pcp, int list, int order, MigrateType type, AllocFlags alloc)
+    {
+        int count = Math.Max(pcp.Batch >> order, 1);
+        uint head = Page.NoPfn;
+        lock (zone.Lock)
+        {
+            for (int i = 0; i < count; i++)
+            {
+                uint pfn = RmqueueLocked(zone, order, type, alloc);
+                if (pfn == Page.NoPfn)
+                {
+                    break;
+                }
+
+                Page* page = _vmemmap + pfn;
+                page->Type = (byte)PageType.PerCpu;
+                page->Private = (uint)order;
+                page->Next = head;
+                head = pfn;
+                pcp.Count += 1 << order;
+            }
+        }
+
+        pcp.Heads[list] = head;
+        return head;
+    }
+
+    /// <summary>rmqueue_buddy(): one block straight from the buddy lists under the zone lock.</summary>
+    private uint RmqueueBuddy(Zone zone, int order, MigrateType type, AllocFlags alloc)
+    {
+        lock (zone.Lock)
+        {
+            uint pfn = Page.NoPfn;
+            if ((alloc & AllocFlags.HighAtomic) != 0)
+            {
+                pfn = RmqueueSmallestLocked(zone, order, MigrateType.HighAtomic);
+            }
+
+            if (pfn == Page.NoPfn)
+            {
+                pfn = RmqueueLocked(zone, order, type, alloc);
+            }
+
+            return pfn;
+        }
+    }
+
+    /// <summary>__rmqueue(): the requested type's lists, CMA for movable requests, then fallback stealing.</summary>
+    private uint RmqueueLocked(Zone zone, int order, MigrateType type, AllocFlags alloc)
+    {
+        // Balance movable allocations between CMA and the rest: use CMA first when it holds more
+        // than half of the zone's free memory, as __rmqueue does, so CMA is not left idle.
+        if ((alloc & AllocFlags.Cma) != 0 && zone.FreeCmaPages > zone.FreePages / 2)
+        {
+            uint cma = RmqueueSmallestLocked(zone, order, MigrateType.Cma);
+            if (cma != Page.NoPfn)
+            {
+                return cma;
+            }
+        }
+
+        uint pfn = RmqueueSmallestLocked(zone, order, type);
+        if (pfn != Page.NoPfn)
+        {
+            return pfn;
+        }
+
+        if ((alloc & AllocFlags.Cma) != 0)
+        {
+            pfn = RmqueueSmallestLocked(zone, order, MigrateType.Cma);
+            if (pfn != Page.NoPfn)
+            {
+                return pfn;
+            }
+        }
+
+        return RmqueueFallbackLocked(zone, order, type);
+    }
+
+    /// <summary>__rmqueue_smallest(): the smallest free block of the type that fits, split down to size.</summary>
+    private uint RmqueueSmallestLocked(Zone zone, int order, MigrateType type)
+    {
+        for (int current = order; current <= PageOrder.Max; current++)
+        {
+            uint pfn = zone.FirstFree(current, type);
+            if (pfn != Page.NoPfn)
+            {
+                zone.DelFromFreeListLocked(pfn, current, type);
+                ExpandLocked(zone, pfn, order, current, type);
+                return pfn;
+            }
+        }
+
+        return Page.NoPfn;
+    }
+
+    /// <summary>
+    /// expand(): split a block of order <paramref name="high"/> at <paramref name="pfn"/> down to
+    /// <paramref name="low"/>, returning each upper half to the free lists, or, below the
+    /// guard-page order, setting it aside as a guard block (set_page_guard).
+    /// </summary>
+    private void ExpandLocked(Zone zone, uint pfn, int low, int high, MigrateType type)
+    {
+        while (high > low)
+        {
+            high--;
+            uint half = pfn + (1u << high);
+            if (high < _guardMinOrder)
+            {
+                SetPageGuardLocked(zone, half, high);
+                continue;
+            }
+
+            zone.AddToFreeListLocked(half, high, type);
+        }
+    }
+
+    /// <summary>
+    /// set_page_guard(): the block is neither free nor allocated: on no list, not counted as free,
+    /// merged back when its buddy is freed. Guard pages are counted by the zone so accounting stays
+    /// symmetric (the spec notes v6.10+ kernels may drift here; this model does not).
+    /// </summary>
+    private void SetPageGuardLocked(Zone zone, uint pfn, int order)
+    {
+        Page* page = _vmemmap + pfn;
+        page->Type = (byte)PageType.Guard;
+        page->Private = (uint)order;
+        page->Next = page->Prev = Page.NoPfn;
+        zone.GuardPages += 1L << order;
+    }
+
+    /// <summary>clear_page_guard(): a guard block rejoins its merging buddy.</summary>
+    private void ClearPageGuardLocked(Zone zone, uint pfn, int order)
+    {
+        Page* page = _vmemmap + pfn;
+        page->Type = (byte)PageType.None;
+        page->Private = 0;
+        zone.GuardPages -= 1L << order;
+    }
+
+    /// <summary>
+    /// post_alloc_hook() / prep_new_page(): mark the block allocated, run the debugging clients,
+    /// zero it when asked, and make it compound when asked.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void PrepNewPage(uint pfn, int order, GfpFlags gfp, MigrateType type)
+    {
+        Page* page = _vmemmap + pfn;
+        ulong zoneBits = ZoneOfOnline(pfn).FlagBits;
+        page->Flags = zoneBits;
+        page->RefCount = 1;
+        page->AllocOrder = (byte)order;
+        page->MigrateType = (byte)type;
+        page->State = (byte)(PageState.InUse | PageState.EverAllocated);
+        page->Type = (byte)PageType.None;
+        page->Private = 0;
+        if (order != 0)
+        {
+            PrepTailPages(page, pfn, order, zoneBits, (gfp & GfpFlags.Comp) != 0);
+        }
+
+        if (PageExtFeature.Supported && _hooks is not null)
+        {
+            PostAllocHookSlow(pfn, order, gfp);
+        }
+        else if ((gfp & GfpFlags.Zero) != 0)
+        {
+            ZeroPages(pfn, order);
+        }
+    }
+
+    /// <summary>Mark every tail of a block (prep_compound_page for __GFP_COMP, our tail markers always).</summary>
+    private static void PrepTailPages(Page* head, uint pfn, int order, ulong zoneBits, bool compound)
+    {
+        if (compound)
+        {
+            head->Flags |= (ulong)PageFlags.Head;
+        }
+
+        uint count = 1u << order;
+        for (uint i = 1; i < count; i++)
+        {
+            Page* tail = head + i;
+            tail->Flags = zoneBits;
+            tail->HeadPfnPlusOne = pfn + 1;
+            tail->State = (byte)(PageState.InUse | PageState.EverAllocated);
+            tail->Type = (byte)PageType.None;
+            tail->RefCount = 0;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void PostAllocHookSlow(uint pfn, int order, GfpFlags gfp)
+    {
+        var hooks = _hooks!;
+        var p = new Pfn(pfn);
+        foreach (var hook in hooks)
+        {
+            hook.PostAllocBeforeZero(p, order, gfp);
+        }
+
+        if ((gfp & GfpFlags.Zero) != 0)
+        {
+            ZeroPages(pfn, order);
+        }
+
+        foreach (var hook in hooks)
+        {
+            hook.PostAllocAfterZero(p, order, gfp);
+        }
+    }
+
+    private void ZeroPages(uint pfn, int order) =>
+        new Span<byte>((void*)_memory.PageAddress(pfn), PageSize.Bytes << order).Clear();
+
+    /// <summary>
+    /// __alloc_pages_slowpath() without reclaim or compaction (the model has neither): retry at
+    /// the min watermark with the reserves the mask entitles the caller to, then give back
+    /// high-atomic reserves, then fail (warning unless __GFP_NOWARN).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private uint AllocPagesSlowPath(Zone[] zonelist, GfpFlags gfp, int order, MigrateType type, AllocFlags alloc, int highest)
+    {
+        alloc |= AllocFlags.WmarkMin;
+        if ((gfp & GfpFlags.High) != 0)
+        {
+            alloc |= AllocFlags.MinReserve;
+        }
+
+        if ((gfp & GfpFlags.DirectReclaim) == 0)
+        {
+            alloc |= AllocFlags.NonBlock;
+            if (order > 0)
+            {
+                alloc |= AllocFlags.HighAtomic;
+            }
+        }
+
+        uint pfn = GetPageFromFreelist(zonelist, gfp, order, type, alloc, highest);
+        if (pfn == Page.NoPfn && (gfp & GfpFlags.MemAlloc) != 0 && (gfp & GfpFlags.NoMemAlloc) == 0)
+        {
+            pfn = GetPageFromFreelist(zonelist, gfp, order, type, alloc | AllocFlags.NoWatermarks, highest);
+        }
+
+        if (pfn == Page.NoPfn && UnreserveHighAtomicPageblocks(zonelist, type))
+        {
+            pfn = GetPageFromFreelist(zonelist, gfp, order, type, alloc, highest);
+        }
+
+        if (pfn == Page.NoPfn && (gfp & GfpFlags.NoFail) != 0)
+        {
+            // With nothing to reclaim, __GFP_NOFAIL can only be honoured from the reserves.
+            pfn = GetPageFromFreelist(zonelist, gfp, order, type, alloc | AllocFlags.NoWatermarks, highest);
+            if (pfn == Page.NoPfn)
+            {
+                WarnAlloc(gfp, order);
+                throw new InsufficientMemoryException(
+                    $"__GFP_NOFAIL allocation of order {order} cannot be satisfied: the machine has no free block of that order and nothing to reclaim");
+            }
+        }
+
+        if (pfn == Page.NoPfn)
+        {
+            Interlocked.Increment(ref _allocFailures);
+            if ((gfp & GfpFlags.NoWarn) == 0)
+            {
+                WarnAlloc(gfp, order);
+            }
+        }
+
+        return pfn;
+    }
+}

@@ -1,0 +1,259 @@
+using System.Runtime.CompilerServices;
+using PageExt.Pages;
+using PageExt.PageExtension;
+using PageExt.Physical;
+using PageExt.Zones;
+
+namespace PageExt.Buddy;
+
+public sealed unsafe partial class PageAllocator
+{
+    /// <summary>__free_pages(): check the page, run the clients, then cache it per CPU or merge it into the buddy lists.</summary>
+    private void FreePagesCore(ulong pfn, int order)
+    {
+        if (!_memory.IsOnline(pfn) || (uint)order > PageOrder.Max)
+        {
+            ReportOutOfRange(pfn, order, (uint)order > PageOrder.Max
+                ? $"order {order} is above MAX_PAGE_ORDER ({PageOrder.Max})"
+                : $"pfn 0x{pfn:x} is outside the machine's online memory");
+            return;
+        }
+
+        Page* page = _vmemmap + pfn;
+        if (!FreePageLooksAllocated(page, order))
+        {
+            ReportBadFree((uint)pfn, page, order);
+            return;
+        }
+
+        FreePagesPrepare((uint)pfn, page, order);
+        var zone = ZoneOfOnline(pfn);
+        if (order <= PageOrder.Costly)
+        {
+            FreeUnrefPage(zone, (uint)pfn, order);
+        }
+        else
+        {
+            lock (zone.Lock)
+            {
+                FreeOnePageLocked(zone, (uint)pfn, order, _memory.PageblockType(pfn));
+            }
+        }
+    }
+
+    /// <summary>The common case of free_page_is_bad(): an allocated head freed with its own order.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool FreePageLooksAllocated(Page* page, int order) =>
+        page->State == (byte)(PageState.InUse | PageState.EverAllocated)
+        && page->Type == (byte)PageType.None
+        && page->HeadPfnPlusOne == 0
+        && page->AllocOrder == order
+        && (page->Flags & (ulong)PageFlags.Reserved) == 0;
+
+    /// <summary>free_pages_prepare(): clients first (owner, poison, unmap), then clear the block's allocation marks.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void FreePagesPrepare(uint pfn, Page* page, int order)
+    {
+        if (PageExtFeature.Supported && _hooks is not null)
+        {
+            FreePrepareHookSlow(pfn, order);
+        }
+
+        page->RefCount = 0;
+        page->State = (byte)PageState.EverAllocated;
+        page->Flags &= ~PageFlagsLayout.FlagsMask;
+        if (order != 0)
+        {
+            uint count = 1u << order;
+            for (uint i = 1; i < count; i++)
+            {
+                Page* tail = page + i;
+                tail->HeadPfnPlusOne = 0;
+                tail->State = (byte)PageState.EverAllocated;
+                tail->Flags = 0;
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void FreePrepareHookSlow(uint pfn, int order)
+    {
+        var hooks = _hooks!;
+        var p = new Pfn(pfn);
+        for (int i = hooks.Length - 1; i >= 0; i--)
+        {
+            hooks[i].FreePrepare(p, order);
+        }
+    }
+
+    /// <summary>
+    /// free_unref_page(): park a small block on this CPU's list; isolated pageblocks bypass the
+    /// cache, and a full cache sends a batch back to the buddy lists.
+    /// </summary>
+    private void FreeUnrefPage(Zone zone, uint pfn, int order)
+    {
+        var blockType = _memory.PageblockType(pfn);
+        if (blockType >= MigrateType.HighAtomic)
+        {
+            if (blockType == MigrateType.Isolate)
+            {
+                lock (zone.Lock)
+                {
+                    FreeOnePageLocked(zone, pfn, order, blockType);
+                }
+
+                return;
+            }
+
+            // CMA and high-atomic pages ride on the movable list; the drain re-reads the block type.
+            blockType = MigrateType.Movable;
+        }
+
+        ref PerCpuPages pcp = ref zone.Pcp[CurrentCpuSlot()];
+        if (!pcp.TryLock())
+        {
+            lock (zone.Lock)
+            {
+                FreeOnePageLocked(zone, pfn, order, _memory.PageblockType(pfn));
+            }
+
+            return;
+        }
+
+        Page* page = _vmemmap + pfn;
+        int list = PerCpuPages.ListIndex(order, blockType);
+        page->Type = (byte)PageType.PerCpu;
+        page->Private = (uint)order;
+        page->Next = pcp.Heads[list];
+        pcp.Heads[list] = pfn;
+        pcp.Count += 1 << order;
+        if (pcp.Count >= pcp.High)
+        {
+            FreePcppagesBulk(zone, ref pcp, pcp.Batch);
+        }
+
+        pcp.Unlock();
+    }
+
+    /// <summary>
+    /// free_pcppages_bulk(): return about <paramref name="pages"/> pages from a per-CPU cache to
+    /// the buddy lists, taking from each list in turn. Caller holds the per-CPU lock.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void FreePcppagesBulk(Zone zone, ref PerCpuPages pcp, int pages)
+    {
+        lock (zone.Lock)
+        {
+            int list = 0, emptyInARow = 0;
+            while (pages > 0 && pcp.Count > 0 && emptyInARow < PerCpuPages.Lists)
+            {
+                uint pfn = pcp.Heads[list];
+                if (pfn == Page.NoPfn)
+                {
+                    emptyInARow++;
+                    list = (list + 1) % PerCpuPages.Lists;
+                    continue;
+                }
+
+                emptyInARow = 0;
+                Page* page = _vmemmap + pfn;
+                int order = list / MigrateTypes.PcpTypes;
+                pcp.Heads[list] = page->Next;
+                page->Next = Page.NoPfn;
+                page->Type = (byte)PageType.None;
+                page->Private = 0;
+                pcp.Count -= 1 << order;
+                pages -= 1 << order;
+                FreeOnePageLocked(zone, pfn, order, _memory.PageblockType(pfn));
+                list = (list + 1) % PerCpuPages.Lists;
+            }
+        }
+    }
+
+    /// <summary>
+    /// drain_all_pages(): empty every CPU's cache of every zone (or of one zone) back into the buddy
+    /// lists, so free-page walks see them. Waits for each per-CPU lock.
+    /// </summary>
+    public void DrainAllPages(Zone? only = null)
+    {
+        foreach (var zone in _zones)
+        {
+            if (only is not null && zone != only)
+            {
+                continue;
+            }
+
+            for (int cpu = 0; cpu < zone.Pcp.Length; cpu++)
+            {
+                ref PerCpuPages pcp = ref zone.Pcp[cpu];
+                var spin = default(SpinWait);
+                while (!pcp.TryLock())
+                {
+                    spin.SpinOnce();
+                }
+
+                if (pcp.Count > 0)
+                {
+                    FreePcppagesBulk(zone, ref pcp, int.MaxValue);
+                }
+
+                pcp.Unlock();
+            }
+        }
+    }
+
+    /// <summary>
+    /// __free_one_page(): merge the block with its buddy for as long as the buddy is a free block
+    /// (or guard block) of the same order, then put the result on its type's list.
+    /// </summary>
+    internal void FreeOnePageLocked(Zone zone, uint pfn, int order, MigrateType type)
+    {
+        while (order < PageOrder.Max)
+        {
+            uint buddyPfn = pfn ^ (1u << order);
+            Page* buddy = _vmemmap + buddyPfn;
+            bool isGuard = buddy->Type == (byte)PageType.Guard;
+            if ((buddy->Type != (byte)PageType.Buddy && !isGuard) || buddy->Private != (uint)order)
+            {
+                break;
+            }
+
+            if (!_memory.IsOnline(buddyPfn) || _memory.PageblockZone(buddyPfn) != zone.Index)
+            {
+                break;
+            }
+
+            var buddyType = _memory.PageblockType(buddyPfn);
+            if (order >= Pageblock.Order && buddyType != type && (!IsMergeable(type) || !IsMergeable(buddyType)))
+            {
+                break;
+            }
+
+            if (isGuard)
+            {
+                ClearPageGuardLocked(zone, buddyPfn, order);
+            }
+            else
+            {
+                zone.DelFromFreeListLocked(buddyPfn, order, buddyType);
+            }
+
+            // Free-list hygiene: a merged block larger than a pageblock carries one type throughout.
+            if (order >= Pageblock.Order && buddyType != type)
+            {
+                for (uint p = buddyPfn; p < buddyPfn + (1u << order); p += Pageblock.Pages)
+                {
+                    _memory.SetPageblockType(p, type);
+                }
+            }
+
+            pfn &= buddyPfn;
+            order++;
+        }
+
+        zone.AddToFreeListLocked(pfn, order, type);
+    }
+
+    /// <summary>migratetype_is_mergeable(): only the mobility types merge across pageblocks of different types.</summary>
+    private static bool IsMergeable(MigrateType type) => type < MigrateType.HighAtomic;
+}

@@ -1,0 +1,239 @@
+using System.Runtime.CompilerServices;
+using PageExt.Log;
+using PageExt.Pages;
+using PageExt.Physical;
+using PageExt.Zones;
+
+namespace PageExt.Buddy;
+
+/// <summary>
+/// The buddy page allocator (mm/page_alloc.c): hands out naturally aligned blocks of 2^order
+/// pages from per-zone free areas, splitting larger blocks on allocation and merging buddies on
+/// free, with per-CPU caches in front for orders up to <see cref="PageOrder.Costly"/>.
+/// <para>
+/// Concurrency model: any number of threads may allocate and free at once. Small allocations and
+/// frees go through the current CPU's <see cref="PerCpuPages"/> under its try-lock; everything
+/// else, and the per-CPU caches' refills and drains, take the zone lock. Lock order is per-CPU
+/// lock, then zone lock; no path holds two zone locks.
+/// </para>
+/// <para>
+/// Misuse (double free, a free of a page never allocated, a tail page, a wrong order, a PFN outside
+/// the machine) is reported as a <see cref="BadPageReport"/>, the page is left alone or taken out
+/// of circulation, and every other page stays correct. Allocation failure is a return value.
+/// </para>
+/// </summary>
+public sealed unsafe partial class PageAllocator
+{
+    private readonly PhysicalMemory _memory;
+    private readonly Page* _vmemmap;
+    private readonly ulong _maxPfn;
+    private readonly Zone[] _zones;
+    private readonly Node[] _nodes;
+
+    /// <summary>[preferred node][highest zone index] -> populated zones to try, in order.</summary>
+    private Zone[][][] _zonelists;
+    private readonly int _cpuMask;
+    private readonly KernelLog _log;
+    private readonly Func<string> _currentTask;
+
+    /// <summary>Split-off buddies below this order become guard pages (0 = off).</summary>
+    private int _guardMinOrder;
+
+    /// <summary>The debugging clients; null when none is enabled, which is the whole off-path cost.</summary>
+    private IPageAllocatorHook[]? _hooks;
+    private long _badPageCount;
+    private long _allocFailures;
+
+    internal PageAllocator(PhysicalMemory memory, Node[] nodes, Zone[] zones, int cpuSlots, KernelLog log, Func<string> currentTask)
+    {
+        _memory = memory;
+        _vmemmap = memory.Vmemmap;
+        _maxPfn = memory.MaxPfn;
+        _nodes = nodes;
+        _zones = zones;
+        _cpuMask = cpuSlots - 1;
+        _log = log;
+        _currentTask = currentTask;
+        _zonelists = BuildZonelists();
+    }
+
+    /// <summary>Raised for every bad-page report, on the thread that caused it.</summary>
+    public event Action<BadPageReport>? BadPage;
+
+    /// <summary>Bad-page reports since boot.</summary>
+    public long BadPageCount => Interlocked.Read(ref _badPageCount);
+
+    /// <summary>Allocations that returned no page.</summary>
+    public long AllocationFailures => Interlocked.Read(ref _allocFailures);
+
+    public IReadOnlyList<Zone> Zones => _zones;
+
+    public IReadOnlyList<Node> Nodes => _nodes;
+
+    internal PhysicalMemory Memory => _memory;
+
+    internal int GuardMinOrder => _guardMinOrder;
+
+    /// <summary>Set once at boot, before any other thread uses the allocator.</summary>
+    internal void EnableGuardPages(int minOrder) => _guardMinOrder = minOrder;
+
+    /// <summary>Install the debugging clients, once at boot, in the order the kernel calls them on allocation.</summary>
+    internal void InstallHooks(IPageAllocatorHook[] hooks) => _hooks = hooks.Length == 0 ? null : hooks;
+
+    internal bool HasHooks => _hooks is not null;
+
+    /// <summary>
+    /// alloc_pages(): a block of 2^<paramref name="order"/> pages, or false when no zone the mask
+    /// allows has one above its watermark.
+    /// </summary>
+    public bool TryAllocPages(GfpFlags gfp, int order, out Pfn pfn)
+    {
+        uint p = AllocPagesCore(gfp, order, PreferredNode());
+        pfn = new Pfn(p);
+        return p != Page.NoPfn;
+    }
+
+    /// <summary>alloc_pages_node(): as <see cref="TryAllocPages"/>, trying <paramref name="node"/> first.</summary>
+    public bool TryAllocPagesNode(int node, GfpFlags gfp, int order, out Pfn pfn)
+    {
+        if ((uint)node >= (uint)_nodes.Length)
+        {
+            ThrowHelper.ThrowArgumentOutOfRange(nameof(node), $"node {node} does not exist (the machine has {_nodes.Length})");
+        }
+
+        uint p = AllocPagesCore(gfp, order, node);
+        pfn = new Pfn(p);
+        return p != Page.NoPfn;
+    }
+
+    /// <summary>__get_free_pages(): the address of a new block, or 0.</summary>
+    public nint GetFreePages(GfpFlags gfp, int order)
+    {
+        uint p = AllocPagesCore(gfp, order, PreferredNode());
+        return p == Page.NoPfn ? 0 : _memory.PageAddress(p);
+    }
+
+    /// <summary>__free_pages(): give back a block allocated with the same order.</summary>
+    public void FreePages(Pfn pfn, int order) => FreePagesCore(pfn.Value, order);
+
+    /// <summary>free_pages(): give back the block whose first byte is at <paramref name="address"/>.</summary>
+    public void FreePagesAt(nint address, int order)
+    {
+        if (!_memory.TryAddressToPfn(address, out ulong pfn) || (address & (nint)PageSize.OffsetMask) != 0)
+        {
+            ReportOutOfRange(pfn, order, $"address 0x{address:x} is not the start of a page of this machine");
+            return;
+        }
+
+        FreePagesCore(pfn, order);
+    }
+
+    /// <summary>page_address(): the first byte of a frame. The caller owns the page.</summary>
+    public nint PageAddress(Pfn pfn)
+    {
+        CheckValid(pfn.Value);
+        return _memory.PageAddress(pfn.Value);
+    }
+
+    /// <summary>The bytes of a block the caller allocated with <paramref name="order"/>.</summary>
+    public Span<byte> PageSpan(Pfn pfn, int order = 0)
+    {
+        CheckValid(pfn.Value);
+        if ((uint)order > PageOrder.Max)
+        {
+            ThrowHelper.ThrowArgumentOutOfRange(nameof(order), $"order {order} is above MAX_PAGE_ORDER ({PageOrder.Max})");
+        }
+
+        return new Span<byte>((void*)_memory.PageAddress(pfn.Value), PageSize.Bytes << order);
+    }
+
+    /// <summary>virt_to_page(): the frame an address of this machine's memory lies in.</summary>
+    public bool TryAddressToPfn(nint address, out Pfn pfn)
+    {
+        bool ok = _memory.TryAddressToPfn(address, out ulong p) && _memory.IsValid(p);
+        pfn = new Pfn(p);
+        return ok;
+    }
+
+    /// <summary>The descriptor of a valid PFN (a copy; the live one changes under the allocator).</summary>
+    public Page GetPage(Pfn pfn)
+    {
+        CheckValid(pfn.Value);
+        return _vmemmap[pfn.Value];
+    }
+
+    /// <summary>page_zone(): the zone an online PFN belongs to, or null.</summary>
+    public Zone? ZoneOf(Pfn pfn)
+    {
+        if (!_memory.IsOnline(pfn.Value))
+        {
+            return null;
+        }
+
+        int index = _memory.PageblockZone(pfn.Value);
+        return index < _zones.Length ? _zones[index] : null;
+    }
+
+    /// <summary>get_pageblock_migratetype().</summary>
+    public MigrateType PageblockMigrateType(Pfn pfn)
+    {
+        CheckValid(pfn.Value);
+        return _memory.PageblockType(pfn.Value);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal Page* PageAt(ulong pfn) => _vmemmap + pfn;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private Zone ZoneOfOnline(ulong pfn) => _zones[_memory.PageblockZone(pfn)];
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int PreferredNode() => _nodes.Length == 1 ? 0 : (Thread.GetCurrentProcessorId() & int.MaxValue) % _nodes.Length;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int CurrentCpuSlot() => Thread.GetCurrentProcessorId() & _cpuMask;
+
+    private void CheckValid(ulong pfn)
+    {
+        if (!_memory.IsValid(pfn))
+        {
+            ThrowHelper.ThrowArgumentOutOfRange(nameof(pfn), $"pfn 0x{pfn:x} is outside the machine's present memory");
+        }
+    }
+
+    /// <summary>Rebuild the zonelists after a zone became populated or empty (hotplug).</summary>
+    internal void RebuildZonelists() => Volatile.Write(ref _zonelists, BuildZonelists());
+
+    /// <summary>
+    /// build_zonelists(): for each preferred node and each highest usable zone, the populated zones
+    /// at or below it, the preferred node's first (highest zone first), then the other nodes' in
+    /// node order.
+    /// </summary>
+    private Zone[][][] BuildZonelists()
+    {
+        var lists = new Zone[_nodes.Length][][];
+        for (int preferred = 0; preferred < _nodes.Length; preferred++)
+        {
+            lists[preferred] = new Zone[ZoneTypes.Count][];
+            for (int highest = 0; highest < ZoneTypes.Count; highest++)
+            {
+                var list = new List<Zone>();
+                for (int n = 0; n < _nodes.Length; n++)
+                {
+                    var node = _nodes[(preferred + n) % _nodes.Length];
+                    for (int z = highest; z >= 0; z--)
+                    {
+                        if (node.Zones[z].IsPopulated)
+                        {
+                            list.Add(node.Zones[z]);
+                        }
+                    }
+                }
+
+                lists[preferred][highest] = [.. list];
+            }
+        }
+
+        return lists;
+    }
+}

@@ -1,0 +1,279 @@
+using PageExt.Buddy;
+using PageExt.Log;
+using PageExt.Pages;
+using PageExt.Physical;
+using PageExt.Tasks;
+using PageExt.Zones;
+
+namespace PageExt;
+
+/// <summary>
+/// A booted machine: its physical memory, nodes and zones, the buddy allocator over them, memory
+/// hotplug, and the debugging features its command line switched on. Pages it hands out are real
+/// memory that callers read and write through <see cref="PageSpan"/> or <see cref="PageAddress"/>.
+/// <para>
+/// Lifecycle: <see cref="Boot"/> runs the kernel's memory bring-up in order (layout, memory map,
+/// zones, every free page into the buddy allocator, watermarks, then page_ext and its clients);
+/// <see cref="Dispose"/> returns the arena to the OS, after which no page of it may be touched.
+/// Many machines may exist in one process, each with its own configuration.
+/// </para>
+/// </summary>
+public sealed unsafe class Machine : IDisposable
+{
+    private readonly PhysicalMemory _memory;
+
+    private Machine(MachineDescription description, MemoryLayout layout, PhysicalMemory memory, Node[] nodes, Zone[] zones, KernelLog log, int cpuSlots)
+    {
+        Description = description;
+        Layout = layout;
+        _memory = memory;
+        Nodes = nodes;
+        Zones = zones;
+        Log = log;
+        Allocator = new PageAllocator(memory, nodes, zones, cpuSlots, log, static () => CurrentTask.Comm);
+        Hotplug = new MemoryHotplug(this);
+    }
+
+    public MachineDescription Description { get; }
+
+    internal MemoryLayout Layout { get; }
+
+    public PhysicalMemory Memory => _memory;
+
+    public IReadOnlyList<Node> Nodes { get; }
+
+    /// <summary>Every zone slot, populated or not, node by node in zone order.</summary>
+    public IReadOnlyList<Zone> Zones { get; }
+
+    /// <summary>Zones with memory, in node then zone order (what /proc/buddyinfo lists).</summary>
+    public IEnumerable<Zone> PopulatedZones => Zones.Where(z => z.IsPopulated);
+
+    public PageAllocator Allocator { get; }
+
+    public MemoryHotplug Hotplug { get; }
+
+    /// <summary>Everything the machine printed, boot messages first.</summary>
+    public KernelLog Log { get; }
+
+    /// <summary>Boot a machine as described (the default: 1 GiB, one node, no debugging).</summary>
+    public static Machine Boot(MachineDescription? description = null)
+    {
+        description ??= MachineDescription.Default;
+        var log = new KernelLog();
+        var layout = MemoryLayout.Compute(description, movableBytes: 0);
+        var memory = new PhysicalMemory(layout.MaxPfn);
+        try
+        {
+            int cpuSlots = (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(description.Cpus, 1));
+            var zones = new Zone[layout.NodeRanges.Length * ZoneTypes.Count];
+            var nodes = new Node[layout.NodeRanges.Length];
+            for (int n = 0; n < nodes.Length; n++)
+            {
+                var nodeZones = new Zone[ZoneTypes.Count];
+                for (int z = 0; z < ZoneTypes.Count; z++)
+                {
+                    var zone = new Zone(memory, n, (ZoneType)z, (n * ZoneTypes.Count) + z, cpuSlots);
+                    nodeZones[z] = zones[zone.Index] = zone;
+                }
+
+                var (start, end) = layout.NodeRanges[n];
+                nodes[n] = new Node(n, new Pfn(start), end - start, nodeZones);
+            }
+
+            var machine = new Machine(description, layout, memory, nodes, zones, log, cpuSlots);
+            machine.BringUpMemory();
+            return machine;
+        }
+        catch
+        {
+            memory.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>mm_core_init(): present the sections, lay out zones, free every usable page, tune the zones.</summary>
+    private void BringUpMemory()
+    {
+        var layout = Layout;
+        for (int s = 0; (ulong)s << MemorySection.PagesShift < layout.BootEndPfn; s++)
+        {
+            ulong start = (ulong)s << MemorySection.PagesShift;
+            ulong end = Math.Min(start + MemorySection.Pages, layout.BootEndPfn);
+            if (!AllHole(start, end))
+            {
+                _memory.AddSection(s, NodeOf(start));
+            }
+        }
+
+        PrintZoneRanges();
+        foreach (var zone in Zones)
+        {
+            var (start, end) = layout.ZoneRanges[zone.Node, (int)zone.Type];
+            if (end > start)
+            {
+                InitZone(zone, start, end);
+            }
+        }
+
+        foreach (var section in _memory.PresentSections)
+        {
+            _memory.SetState(section, SectionState.Online);
+        }
+
+        foreach (var zone in Zones)
+        {
+            var (start, end) = layout.ZoneRanges[zone.Node, (int)zone.Type];
+            foreach (var (runStart, runEnd) in UsableRuns(start, end))
+            {
+                Allocator.FreeRangeToBuddy(zone, runStart, runEnd);
+            }
+        }
+
+        Allocator.RebuildZonelists();
+        ZoneTuning.Apply(Nodes, Description.Cpus);
+        long managed = Zones.Sum(z => z.ManagedPages);
+        long present = Zones.Sum(z => z.PresentPages);
+        Log.Print($"Built {Nodes.Count} zonelists, mobility grouping on.  Total pages: {managed}");
+        Log.Print($"Memory: {FreePagesTotal() * 4}K/{present * 4}K available");
+    }
+
+    /// <summary>memmap_init_zone(): span, present and managed pages; every pageblock Movable; reserved pages marked.</summary>
+    private void InitZone(Zone zone, ulong start, ulong end)
+    {
+        zone.StartPfn = new Pfn(start);
+        zone.SpannedPages = end - start;
+        for (ulong block = start; block < end; block += Pageblock.Pages)
+        {
+            if (_memory.IsValid(block))
+            {
+                _memory.SetPageblockZone(block, zone.Index);
+                _memory.SetPageblockType(block, MigrateType.Movable);
+            }
+        }
+
+        long present = 0, managed = 0;
+        for (ulong block = start; block < end; block += Pageblock.Pages)
+        {
+            if (!_memory.IsValid(block) || Layout.IsHole(block))
+            {
+                if (_memory.IsValid(block))
+                {
+                    MarkReserved(zone, block, Math.Min(block + Pageblock.Pages, end));
+                }
+
+                continue;
+            }
+
+            present += (long)Math.Min((ulong)Pageblock.Pages, end - block);
+        }
+
+        foreach (var (runStart, runEnd) in UsableRuns(start, end))
+        {
+            managed += (long)(runEnd - runStart);
+        }
+
+        if (start == 0 && _memory.IsValid(0) && !Layout.IsHole(0))
+        {
+            // x86-64 never gives PFN 0 to the allocator (real-mode trampoline and BIOS data).
+            MarkReserved(zone, 0, 1);
+        }
+
+        zone.PresentPages = present;
+        zone.ManagedPages = managed;
+    }
+
+    private void MarkReserved(Zone zone, ulong start, ulong end)
+    {
+        ulong zoneBits = zone.FlagBits;
+        for (ulong pfn = start; pfn < end; pfn++)
+        {
+            _memory.PfnToPage(pfn)->Flags = (ulong)PageFlags.Reserved | zoneBits;
+        }
+    }
+
+    /// <summary>Runs of a PFN range with no hole, no absent section and not PFN 0.</summary>
+    internal IEnumerable<(ulong Start, ulong End)> UsableRuns(ulong start, ulong end)
+    {
+        ulong runStart = ulong.MaxValue;
+        for (ulong block = start; block < end; block += Pageblock.Pages)
+        {
+            bool usable = _memory.IsValid(block) && !Layout.IsHole(block);
+            if (usable && runStart == ulong.MaxValue)
+            {
+                runStart = block == 0 ? 1 : block;
+            }
+            else if (!usable && runStart != ulong.MaxValue)
+            {
+                yield return (runStart, block);
+                runStart = ulong.MaxValue;
+            }
+        }
+
+        if (runStart != ulong.MaxValue)
+        {
+            yield return (runStart, end);
+        }
+    }
+
+    private bool AllHole(ulong start, ulong end)
+    {
+        for (ulong block = start; block < end; block += Pageblock.Pages)
+        {
+            if (!Layout.IsHole(block))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    internal int NodeOf(ulong pfn)
+    {
+        for (int n = 0; n < Layout.NodeRanges.Length; n++)
+        {
+            if (pfn < Layout.NodeRanges[n].End)
+            {
+                return n;
+            }
+        }
+
+        return Layout.NodeRanges.Length - 1;
+    }
+
+    private void PrintZoneRanges()
+    {
+        Log.Print("Zone ranges:");
+        for (int z = 0; z < (int)ZoneType.Movable; z++)
+        {
+            ulong lo = ulong.MaxValue, hi = 0;
+            for (int n = 0; n < Nodes.Count; n++)
+            {
+                var (s, e) = Layout.ZoneRanges[n, z];
+                if (e > s)
+                {
+                    lo = Math.Min(lo, s);
+                    hi = Math.Max(hi, e);
+                }
+            }
+
+            string name = ZoneTypes.Name((ZoneType)z);
+            Log.Print(hi == 0
+                ? $"  {name,-8} empty"
+                : $"  {name,-8} [mem 0x{Math.Max(lo, 1) << PageSize.Shift:x16}-0x{(hi << PageSize.Shift) - 1:x16}]");
+        }
+    }
+
+    /// <summary>Free pages in all zones (NR_FREE_PAGES summed).</summary>
+    public long FreePagesTotal() => Zones.Sum(z => z.FreePages);
+
+    public bool TryAllocPages(GfpFlags gfp, int order, out Pfn pfn) => Allocator.TryAllocPages(gfp, order, out pfn);
+
+    public void FreePages(Pfn pfn, int order) => Allocator.FreePages(pfn, order);
+
+    public Span<byte> PageSpan(Pfn pfn, int order = 0) => Allocator.PageSpan(pfn, order);
+
+    public nint PageAddress(Pfn pfn) => Allocator.PageAddress(pfn);
+
+    public void Dispose() => _memory.Dispose();
+}

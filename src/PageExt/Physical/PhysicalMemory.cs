@@ -1,0 +1,170 @@
+using System.Runtime.CompilerServices;
+using PageExt.Pages;
+using PageExt.Platform;
+using PageExt.Zones;
+
+namespace PageExt.Physical;
+
+/// <summary>
+/// The machine's physical memory: one reserved arena that backs every page frame, the memory map
+/// of page descriptors, and the table of memory sections.
+/// <para>
+/// Design: SPARSEMEM_VMEMMAP, as x86-64 has it. The memory map is one virtually contiguous array
+/// of <see cref="Page"/> indexed by PFN, but only the slices of present sections are committed, so
+/// each section owns its own array of descriptors and a 64 GiB machine with holes or hot-pluggable
+/// ranges pays only for what exists and is touched. pfn -> page and pfn -> address are each a
+/// single add. Pageblock migrate types are one byte per pageblock, in per-section slices of the
+/// same kind.
+/// </para>
+/// <para>
+/// Lifecycle: sections go Absent -> Offline (memory added: descriptors committed) -> Online (pages
+/// handed to a zone) and back. Everything else in the model validates PFNs against the section
+/// states here before touching a descriptor.
+/// </para>
+/// </summary>
+public sealed unsafe class PhysicalMemory : IDisposable
+{
+    private readonly nint _arena;
+    private readonly nint _memmap;
+    private readonly nuint _arenaBytes;
+    private readonly nuint _memmapBytes;
+    private readonly SectionState[] _sectionStates;
+    private readonly MemorySection?[] _sections;
+    private readonly byte[] _pageblockTypes;
+    private readonly byte[] _pageblockZones;
+    private bool _disposed;
+
+    internal PhysicalMemory(ulong maxPfn)
+    {
+        if (maxPfn == 0 || (maxPfn & (MemorySection.Pages - 1)) != 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(maxPfn), maxPfn, "must be a positive multiple of a section's pages");
+        }
+
+        if (maxPfn > uint.MaxValue)
+        {
+            throw new ArgumentOutOfRangeException(nameof(maxPfn), maxPfn, "free lists link pages by 32-bit PFN: at most 16 TiB");
+        }
+
+        MaxPfn = maxPfn;
+        _arenaBytes = (nuint)(maxPfn << PageSize.Shift);
+        _memmapBytes = (nuint)(maxPfn * (ulong)sizeof(Page));
+        _arena = VirtualMemory.Reserve(_arenaBytes);
+        try
+        {
+            _memmap = VirtualMemory.Reserve(_memmapBytes);
+        }
+        catch
+        {
+            VirtualMemory.Release(_arena, _arenaBytes);
+            throw;
+        }
+
+        int sections = (int)(maxPfn >> MemorySection.PagesShift);
+        _sectionStates = new SectionState[sections];
+        _sections = new MemorySection?[sections];
+        _pageblockTypes = new byte[maxPfn >> Pageblock.Order];
+        _pageblockZones = new byte[maxPfn >> Pageblock.Order];
+    }
+
+    /// <summary>First PFN past the end of the physical address space the machine can ever use.</summary>
+    public ulong MaxPfn { get; }
+
+    public int SectionCount => _sections.Length;
+
+    /// <summary>Base of the memory map: the descriptor of PFN p is at <c>Vmemmap + p</c>.</summary>
+    internal Page* Vmemmap => (Page*)_memmap;
+
+    /// <summary>Base of the arena: the bytes of PFN p start at <c>ArenaBase + (p &lt;&lt; PAGE_SHIFT)</c>.</summary>
+    internal byte* ArenaBase => (byte*)_arena;
+
+    public MemorySection? Section(int number) =>
+        (uint)number < (uint)_sections.Length ? _sections[number] : null;
+
+    public IEnumerable<MemorySection> PresentSections => _sections.Where(s => s is not null && s.State != SectionState.Absent)!;
+
+    /// <summary>pfn_valid(): the PFN has a descriptor (its section is present, online or not).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool IsValid(ulong pfn) => pfn < MaxPfn && _sectionStates[pfn >> MemorySection.PagesShift] != SectionState.Absent;
+
+    /// <summary>pfn_to_online_page() != NULL: the PFN belongs to a zone now.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool IsOnline(ulong pfn) => pfn < MaxPfn && _sectionStates[pfn >> MemorySection.PagesShift] == SectionState.Online;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal Page* PfnToPage(ulong pfn) => Vmemmap + pfn;
+
+    /// <summary>page_address(): the first byte of a frame.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal nint PageAddress(ulong pfn) => _arena + (nint)(pfn << PageSize.Shift);
+
+    /// <summary>True when the address lies in the arena; <paramref name="pfn"/> is then its frame.</summary>
+    internal bool TryAddressToPfn(nint address, out ulong pfn)
+    {
+        ulong offset = unchecked((ulong)(address - _arena));
+        pfn = offset >> PageSize.Shift;
+        return (nuint)offset < _arenaBytes;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal MigrateType PageblockType(ulong pfn) => (MigrateType)_pageblockTypes[pfn >> Pageblock.Order];
+
+    internal void SetPageblockType(ulong pfn, MigrateType type) => _pageblockTypes[pfn >> Pageblock.Order] = (byte)type;
+
+    /// <summary>Index (in the machine's zone table) of the zone a pageblock belongs to; 255 when none.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal int PageblockZone(ulong pfn) => _pageblockZones[pfn >> Pageblock.Order];
+
+    internal void SetPageblockZone(ulong pfn, int zoneIndex) => _pageblockZones[pfn >> Pageblock.Order] = (byte)zoneIndex;
+
+    /// <summary>sparse_add_section(): commit descriptors (zeroed) and frames for a section.</summary>
+    internal MemorySection AddSection(int number, int node)
+    {
+        if (_sectionStates[number] != SectionState.Absent)
+        {
+            throw new InvalidOperationException($"memory section {number} is already present");
+        }
+
+        var section = new MemorySection(number, node);
+        ulong start = section.StartPfn.Value;
+        VirtualMemory.Commit((nint)(Vmemmap + start), (nuint)(MemorySection.Pages * sizeof(Page)));
+        VirtualMemory.Commit(PageAddress(start), (nuint)MemorySection.SizeBytes);
+        int firstBlock = (int)(start >> Pageblock.Order);
+        Array.Fill(_pageblockZones, (byte)255, firstBlock, MemorySection.Pages >> Pageblock.Order);
+        _sections[number] = section;
+        SetState(section, SectionState.Offline);
+        return section;
+    }
+
+    /// <summary>sparse_remove_section(): give descriptors and frames back to the OS.</summary>
+    internal void RemoveSection(int number)
+    {
+        var section = _sections[number] ?? throw new InvalidOperationException($"memory section {number} is not present");
+        if (section.State != SectionState.Offline)
+        {
+            throw new InvalidOperationException($"memory section {number} must be offline before it is removed");
+        }
+
+        ulong start = section.StartPfn.Value;
+        VirtualMemory.Decommit((nint)(Vmemmap + start), (nuint)(MemorySection.Pages * sizeof(Page)));
+        VirtualMemory.Decommit(PageAddress(start), (nuint)MemorySection.SizeBytes);
+        SetState(section, SectionState.Absent);
+        _sections[number] = null;
+    }
+
+    internal void SetState(MemorySection section, SectionState state)
+    {
+        section.State = state;
+        _sectionStates[section.Number] = state;
+    }
+
+    public void Dispose()
+    {
+        if (!_disposed)
+        {
+            _disposed = true;
+            VirtualMemory.Release(_memmap, _memmapBytes);
+            VirtualMemory.Release(_arena, _arenaBytes);
+        }
+    }
+}

@@ -1,0 +1,97 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace PageExt.Tasks;
+
+/// <summary>
+/// The calling thread as the kernel sees a task: pid (the OS thread id), tgid (the process id) and
+/// comm (the thread's name, else the process name, at most 15 characters as TASK_COMM_LEN allows).
+/// Each thread resolves its ids once and caches them, so recording an owner costs two loads.
+/// </summary>
+public static partial class CurrentTask
+{
+    /// <summary>TASK_COMM_LEN - 1.</summary>
+    public const int CommLength = 15;
+
+    [ThreadStatic]
+    private static int t_pid;
+
+    [ThreadStatic]
+    private static string? t_comm;
+
+    private static readonly string s_processComm = Truncate(ProcessName());
+
+    /// <summary>current->tgid.</summary>
+    public static int Tgid { get; } = Environment.ProcessId;
+
+    /// <summary>current->pid: the OS thread id where the OS has one, else the managed thread id.</summary>
+    public static int Pid
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get
+        {
+            int pid = t_pid;
+            return pid != 0 ? pid : InitPid();
+        }
+    }
+
+    /// <summary>current->comm. A thread renamed after its first allocation keeps the first name, as a kernel task's comm is set at exec.</summary>
+    public static string Comm
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => t_comm ?? InitComm();
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static int InitPid()
+    {
+        int pid = 0;
+        if (OperatingSystem.IsLinux())
+        {
+            try
+            {
+                pid = gettid();
+            }
+            catch (EntryPointNotFoundException)
+            {
+                pid = 0;
+            }
+        }
+
+        if (pid <= 0)
+        {
+            pid = Environment.CurrentManagedThreadId;
+        }
+
+        t_pid = pid;
+        return pid;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static string InitComm()
+    {
+        string? name = Thread.CurrentThread.Name;
+        string comm = string.IsNullOrEmpty(name) ? s_processComm : Truncate(name);
+        t_comm = comm;
+        return comm;
+    }
+
+    private static string ProcessName()
+    {
+        try
+        {
+            using var process = Process.GetCurrentProcess();
+            return process.ProcessName;
+        }
+        catch (InvalidOperationException)
+        {
+            return "dotnet";
+        }
+    }
+
+    private static string Truncate(string name) => name.Length <= CommLength ? name : name[..CommLength];
+
+    [LibraryImport("libc", EntryPoint = "gettid")]
+    private static partial int gettid();
+}
