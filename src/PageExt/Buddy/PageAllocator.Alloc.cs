@@ -39,9 +39,9 @@ public sealed unsafe partial class PageAllocator
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int GfpZone(GfpFlags gfp)
     {
-        const GfpFlags zoneBits = GfpFlags.Dma | GfpFlags.HighMem | GfpFlags.Dma32 | GfpFlags.Movable;
+        const GfpFlags zoneBits = GfpFlags.Dma | GfpFlags.HighMem | GfpFlags.Dma32 | GfpFlags.Movable | GfpFlags.Reclaimable;
         var bits = gfp & zoneBits;
-        if (bits == 0 || bits == GfpFlags.Movable)
+        if (bits == 0 || bits == GfpFlags.Movable || bits == GfpFlags.Reclaimable)
         {
             return (int)ZoneType.Normal;
         }
