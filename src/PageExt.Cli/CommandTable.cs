@@ -1,3 +1,5 @@
+using PageExt.Cli.Commands;
+
 namespace PageExt.Cli;
 
 /// <summary>Every subcommand, in the order `pageext --help` lists them.</summary>
@@ -5,6 +7,7 @@ internal static class CommandTable
 {
     public static IReadOnlyList<ICliCommand> All { get; } =
     [
+        new DemoCommand(),
     ];
 
     public static int Run(IReadOnlyList<string> args, CliContext context)

@@ -1,5 +1,6 @@
 using PageExt.Buddy;
 using PageExt.Log;
+using PageExt.PageExtension;
 using PageExt.Pages;
 using PageExt.Physical;
 using PageExt.Tasks;
@@ -55,8 +56,17 @@ public sealed unsafe class Machine : IDisposable
     /// <summary>Everything the machine printed, boot messages first.</summary>
     public KernelLog Log { get; }
 
+    /// <summary>page_ext: the per-page extension tables and the clients that asked for them.</summary>
+    public PageExtensions PageExt { get; private set; } = null!;
+
     /// <summary>Boot a machine as described (the default: 1 GiB, one node, no debugging).</summary>
-    public static Machine Boot(MachineDescription? description = null)
+    public static Machine Boot(MachineDescription? description = null) => Boot(description, []);
+
+    /// <summary>
+    /// Boot with page_ext clients given by the caller in addition to the built-in ones (which come
+    /// first, in the kernel's order), and optionally a table source other than the machine's memory.
+    /// </summary>
+    internal static Machine Boot(MachineDescription? description, PageExtClient[] extraClients, Func<PageAllocator, IPageExtTableSource>? tableSource = null)
     {
         description ??= MachineDescription.Default;
         var log = new KernelLog();
@@ -82,6 +92,7 @@ public sealed unsafe class Machine : IDisposable
 
             var machine = new Machine(description, layout, memory, nodes, zones, log, cpuSlots);
             machine.BringUpMemory();
+            machine.InitPageExt(extraClients, tableSource?.Invoke(machine.Allocator) ?? new BuddyTableSource(machine.Allocator));
             return machine;
         }
         catch
@@ -135,6 +146,27 @@ public sealed unsafe class Machine : IDisposable
         long present = Zones.Sum(z => z.PresentPages);
         Log.Print($"Built {Nodes.Count} zonelists, mobility grouping on.  Total pages: {managed}");
         Log.Print($"Memory: {FreePagesTotal() * 4}K/{present * 4}K available");
+    }
+
+    /// <summary>
+    /// page_ext_init() and the clients' init, after the buddy allocator is up (the tables come from
+    /// it); then the clients that are enabled are installed as allocator hooks, in the kernel's
+    /// order, and page_ext follows memory hotplug.
+    /// </summary>
+    private void InitPageExt(PageExtClient[] extraClients, IPageExtTableSource source)
+    {
+        PageExtClient[] clients = [.. extraClients];
+        if (!PageExtFeature.Supported && clients.Length > 0)
+        {
+            Log.Print("page_ext: disabled for this process (PAGEEXT_SUPPORTED=0); clients ignored");
+            clients = [];
+        }
+
+        PageExt = new PageExtensions(_memory, Log, source, clients);
+        PageExt.Init();
+        Hotplug.Register(PageExt);
+        var hooks = clients.Where(c => c.HasSpace).OfType<IPageAllocatorHook>().ToArray();
+        Allocator.InstallHooks(hooks);
     }
 
     /// <summary>memmap_init_zone(): span, present and managed pages; every pageblock Movable; reserved pages marked.</summary>
@@ -275,5 +307,9 @@ public sealed unsafe class Machine : IDisposable
 
     public nint PageAddress(Pfn pfn) => Allocator.PageAddress(pfn);
 
-    public void Dispose() => _memory.Dispose();
+    public void Dispose()
+    {
+        PageExt?.Dispose();
+        _memory.Dispose();
+    }
 }

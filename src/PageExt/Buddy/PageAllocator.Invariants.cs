@@ -15,8 +15,10 @@ public sealed unsafe partial class PageAllocator
     /// left unmerged; every managed page is free, cached, a guard page, allocated or taken out of
     /// circulation, and every tail agrees with its head; high-atomic reserves match their pageblocks.
     /// <para>
-    /// Holds every per-CPU lock and zone lock while it runs (allocations and frees on other threads
-    /// wait), so the picture is consistent. Meant for tests and debugging, after operations.
+    /// Call it on a quiescent machine: no other thread inside an allocation or a free. A page
+    /// between its free list and its owner (taken off a list, not yet marked allocated, as in the
+    /// kernel) belongs to neither, and the walk would report it as leaked. The walk holds every
+    /// per-CPU lock and zone lock so that caches cannot change under it.
     /// </para>
     /// </summary>
     public IReadOnlyList<string> CheckInvariants(int maxProblems = 50)

@@ -54,7 +54,21 @@ public sealed unsafe partial class PageAllocator
     /// alloc_pages_exact(): the smallest block that holds <paramref name="bytes"/>, split, with the
     /// pages past the end given back at once. Free it with <see cref="FreePagesExact"/>.
     /// </summary>
-    public bool TryAllocPagesExact(long bytes, GfpFlags gfp, out Pfn pfn, out int pages)
+    public bool TryAllocPagesExact(long bytes, GfpFlags gfp, out Pfn pfn, out int pages) =>
+        TryAllocPagesExactCore(PreferredNode(), bytes, gfp, out pfn, out pages);
+
+    /// <summary>alloc_pages_exact_nid(): as <see cref="TryAllocPagesExact"/>, trying <paramref name="node"/> first.</summary>
+    public bool TryAllocPagesExactNode(int node, long bytes, GfpFlags gfp, out Pfn pfn, out int pages)
+    {
+        if ((uint)node >= (uint)_nodes.Length)
+        {
+            ThrowHelper.ThrowArgumentOutOfRange(nameof(node), $"node {node} does not exist (the machine has {_nodes.Length})");
+        }
+
+        return TryAllocPagesExactCore(node, bytes, gfp, out pfn, out pages);
+    }
+
+    private bool TryAllocPagesExactCore(int node, long bytes, GfpFlags gfp, out Pfn pfn, out int pages)
     {
         if (bytes <= 0 || bytes > (long)PageSize.Bytes << PageOrder.Max)
         {
@@ -63,7 +77,9 @@ public sealed unsafe partial class PageAllocator
 
         pages = (int)((bytes + PageSize.Bytes - 1) >> PageSize.Shift);
         int order = GetOrder(pages);
-        if (!TryAllocPages(gfp & ~GfpFlags.Comp, order, out pfn))
+        uint head = AllocPagesCore(gfp & ~GfpFlags.Comp, order, node);
+        pfn = new Pfn(head);
+        if (head == Page.NoPfn)
         {
             return false;
         }
