@@ -23,7 +23,7 @@ public sealed unsafe class Machine : IDisposable
 {
     private readonly PhysicalMemory _memory;
 
-    private Machine(MachineDescription description, MemoryLayout layout, PhysicalMemory memory, Node[] nodes, Zone[] zones, KernelLog log, int cpuSlots)
+    private Machine(MachineDescription description, MemoryLayout layout, PhysicalMemory memory, Node[] nodes, Zone[] zones, KernelLog log)
     {
         Description = description;
         Layout = layout;
@@ -31,7 +31,7 @@ public sealed unsafe class Machine : IDisposable
         Nodes = nodes;
         Zones = zones;
         Log = log;
-        Allocator = new PageAllocator(memory, nodes, zones, cpuSlots, log, static () => CurrentTask.Comm);
+        Allocator = new PageAllocator(memory, nodes, zones, log, static () => CurrentTask.Comm);
         Hotplug = new MemoryHotplug(this);
     }
 
@@ -74,7 +74,6 @@ public sealed unsafe class Machine : IDisposable
         var memory = new PhysicalMemory(layout.MaxPfn);
         try
         {
-            int cpuSlots = (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(description.Cpus, 1));
             var zones = new Zone[layout.NodeRanges.Length * ZoneTypes.Count];
             var nodes = new Node[layout.NodeRanges.Length];
             for (int n = 0; n < nodes.Length; n++)
@@ -82,7 +81,7 @@ public sealed unsafe class Machine : IDisposable
                 var nodeZones = new Zone[ZoneTypes.Count];
                 for (int z = 0; z < ZoneTypes.Count; z++)
                 {
-                    var zone = new Zone(memory, n, (ZoneType)z, (n * ZoneTypes.Count) + z, cpuSlots);
+                    var zone = new Zone(memory, n, (ZoneType)z, (n * ZoneTypes.Count) + z);
                     nodeZones[z] = zones[zone.Index] = zone;
                 }
 
@@ -90,7 +89,7 @@ public sealed unsafe class Machine : IDisposable
                 nodes[n] = new Node(n, new Pfn(start), end - start, nodeZones);
             }
 
-            var machine = new Machine(description, layout, memory, nodes, zones, log, cpuSlots);
+            var machine = new Machine(description, layout, memory, nodes, zones, log);
             machine.BringUpMemory();
             machine.InitPageExt(extraClients, tableSource?.Invoke(machine.Allocator) ?? new BuddyTableSource(machine.Allocator));
             return machine;
@@ -309,6 +308,7 @@ public sealed unsafe class Machine : IDisposable
 
     public void Dispose()
     {
+        Allocator.Shutdown();
         PageExt?.Dispose();
         _memory.Dispose();
     }

@@ -21,6 +21,19 @@ public sealed unsafe partial class PageAllocator
         var alloc = type == MigrateType.Movable ? AllocFlags.Cma : 0;
         var zonelist = _zonelists[preferredNode][highest];
 
+        // Fast path: a block already in this thread's cache for the first zone. Those pages were
+        // taken off the zone's free count when cached, so no watermark is at stake.
+        if (order <= PageOrder.Costly && type < MigrateType.HighAtomic && zonelist.Length != 0)
+        {
+            var first = zonelist[0];
+            uint cached = TryCachePop(first, order, type);
+            if (cached != Page.NoPfn)
+            {
+                PrepNewPage(first, cached, order, gfp, type);
+                return cached;
+            }
+        }
+
         uint pfn = GetPageFromFreelist(zonelist, gfp, order, type, alloc | AllocFlags.WmarkLow, highest);
         if (pfn == Page.NoPfn)
         {
@@ -31,7 +44,7 @@ public sealed unsafe partial class PageAllocator
             }
         }
 
-        PrepNewPage(pfn, order, gfp, type);
+        PrepNewPage(ZoneOfOnline(pfn), pfn, order, gfp, type);
         return pfn;
     }
 
@@ -186,69 +199,6 @@ public sealed unsafe partial class PageAllocator
         return RmqueueBuddy(zone, order, type, alloc);
     }
 
-    /// <summary>
-    /// rmqueue_pcplist(): pop from this CPU's list, refilling a batch from the buddy lists when it
-    /// is empty. Returns NoPfn when the cache is busy (another thread on this CPU slot) or the
-    /// refill found nothing; the caller then goes to the buddy lists.
-    /// </summary>
-    private uint RmqueuePcplist(Zone zone, int order, MigrateType type, AllocFlags alloc)
-    {
-        ref PerCpuPages pcp = ref zone.Pcp[CurrentCpuSlot()];
-        if (!pcp.TryLock())
-        {
-            return Page.NoPfn;
-        }
-
-        int list = PerCpuPages.ListIndex(order, type);
-        uint pfn = pcp.Heads[list];
-        if (pfn == Page.NoPfn)
-        {
-            pfn = RefillPcplist(zone, ref pcp, list, order, type, alloc);
-            if (pfn == Page.NoPfn)
-            {
-                pcp.Unlock();
-                return Page.NoPfn;
-            }
-        }
-
-        Page* page = _vmemmap + pfn;
-        pcp.Heads[list] = page->Next;
-        pcp.Count -= 1 << order;
-        page->Next = Page.NoPfn;
-        page->Type = (byte)PageType.None;
-        pcp.Unlock();
-        return pfn;
-    }
-
-    /// <summary>rmqueue_bulk(): move up to a batch of blocks from the buddy lists to a per-CPU list.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private uint RefillPcplist(Zone zone, ref PerCpuPages pcp, int list, int order, MigrateType type, AllocFlags alloc)
-    {
-        int count = Math.Max(pcp.Batch >> order, 1);
-        uint head = Page.NoPfn;
-        lock (zone.Lock)
-        {
-            for (int i = 0; i < count; i++)
-            {
-                uint pfn = RmqueueLocked(zone, order, type, alloc);
-                if (pfn == Page.NoPfn)
-                {
-                    break;
-                }
-
-                Page* page = _vmemmap + pfn;
-                page->Type = (byte)PageType.PerCpu;
-                page->Private = (uint)order;
-                page->Next = head;
-                head = pfn;
-                pcp.Count += 1 << order;
-            }
-        }
-
-        pcp.Heads[list] = head;
-        return head;
-    }
-
     /// <summary>rmqueue_buddy(): one block straight from the buddy lists under the zone lock.</summary>
     private uint RmqueueBuddy(Zone zone, int order, MigrateType type, AllocFlags alloc)
     {
@@ -367,10 +317,10 @@ public sealed unsafe partial class PageAllocator
     /// zero it when asked, and make it compound when asked.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void PrepNewPage(uint pfn, int order, GfpFlags gfp, MigrateType type)
+    private void PrepNewPage(Zone zone, uint pfn, int order, GfpFlags gfp, MigrateType type)
     {
         Page* page = _vmemmap + pfn;
-        ulong zoneBits = ZoneOfOnline(pfn).FlagBits;
+        ulong zoneBits = zone.FlagBits;
         page->Flags = zoneBits;
         page->RefCount = 1;
         page->AllocOrder = (byte)order;
@@ -464,6 +414,13 @@ public sealed unsafe partial class PageAllocator
         if (pfn == Page.NoPfn && (gfp & GfpFlags.MemAlloc) != 0 && (gfp & GfpFlags.NoMemAlloc) == 0)
         {
             pfn = GetPageFromFreelist(zonelist, gfp, order, type, alloc | AllocFlags.NoWatermarks, highest);
+        }
+
+        if (pfn == Page.NoPfn)
+        {
+            // What direct reclaim does first: pull every thread's cached pages back and retry.
+            DrainAllPages();
+            pfn = GetPageFromFreelist(zonelist, gfp, order, type, alloc, highest);
         }
 
         if (pfn == Page.NoPfn && UnreserveHighAtomicPageblocks(zonelist, type))

@@ -26,8 +26,9 @@ public sealed unsafe partial class PageAllocator
             return;
         }
 
+        // An allocated page carries its node and zone in its flags, as struct page does.
+        var zone = _zones[ZoneIndex(page->Flags)];
         FreePagesPrepare((uint)pfn, page, order);
-        var zone = ZoneOfOnline(pfn);
         if (order <= PageOrder.Costly)
         {
             FreeUnrefPage(zone, (uint)pfn, order);
@@ -40,6 +41,9 @@ public sealed unsafe partial class PageAllocator
             }
         }
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int ZoneIndex(ulong flags) => (PageFlagsLayout.Node(flags) * ZoneTypes.Count) + PageFlagsLayout.Zone(flags);
 
     /// <summary>The common case of free_page_is_bad(): an allocated head freed with its own order.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -83,122 +87,6 @@ public sealed unsafe partial class PageAllocator
         for (int i = hooks.Length - 1; i >= 0; i--)
         {
             hooks[i].FreePrepare(p, order);
-        }
-    }
-
-    /// <summary>
-    /// free_unref_page(): park a small block on this CPU's list; isolated pageblocks bypass the
-    /// cache, and a full cache sends a batch back to the buddy lists.
-    /// </summary>
-    private void FreeUnrefPage(Zone zone, uint pfn, int order)
-    {
-        var blockType = _memory.PageblockType(pfn);
-        if (blockType >= MigrateType.HighAtomic)
-        {
-            if (blockType == MigrateType.Isolate)
-            {
-                lock (zone.Lock)
-                {
-                    FreeOnePageLocked(zone, pfn, order, blockType);
-                }
-
-                return;
-            }
-
-            // CMA and high-atomic pages ride on the movable list; the drain re-reads the block type.
-            blockType = MigrateType.Movable;
-        }
-
-        ref PerCpuPages pcp = ref zone.Pcp[CurrentCpuSlot()];
-        if (!pcp.TryLock())
-        {
-            lock (zone.Lock)
-            {
-                FreeOnePageLocked(zone, pfn, order, _memory.PageblockType(pfn));
-            }
-
-            return;
-        }
-
-        Page* page = _vmemmap + pfn;
-        int list = PerCpuPages.ListIndex(order, blockType);
-        page->Type = (byte)PageType.PerCpu;
-        page->Private = (uint)order;
-        page->Next = pcp.Heads[list];
-        pcp.Heads[list] = pfn;
-        pcp.Count += 1 << order;
-        if (pcp.Count >= pcp.High)
-        {
-            FreePcppagesBulk(zone, ref pcp, pcp.Batch);
-        }
-
-        pcp.Unlock();
-    }
-
-    /// <summary>
-    /// free_pcppages_bulk(): return about <paramref name="pages"/> pages from a per-CPU cache to
-    /// the buddy lists, taking from each list in turn. Caller holds the per-CPU lock.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private void FreePcppagesBulk(Zone zone, ref PerCpuPages pcp, int pages)
-    {
-        lock (zone.Lock)
-        {
-            int list = 0, emptyInARow = 0;
-            while (pages > 0 && pcp.Count > 0 && emptyInARow < PerCpuPages.Lists)
-            {
-                uint pfn = pcp.Heads[list];
-                if (pfn == Page.NoPfn)
-                {
-                    emptyInARow++;
-                    list = (list + 1) % PerCpuPages.Lists;
-                    continue;
-                }
-
-                emptyInARow = 0;
-                Page* page = _vmemmap + pfn;
-                int order = list / MigrateTypes.PcpTypes;
-                pcp.Heads[list] = page->Next;
-                page->Next = Page.NoPfn;
-                page->Type = (byte)PageType.None;
-                page->Private = 0;
-                pcp.Count -= 1 << order;
-                pages -= 1 << order;
-                FreeOnePageLocked(zone, pfn, order, _memory.PageblockType(pfn));
-                list = (list + 1) % PerCpuPages.Lists;
-            }
-        }
-    }
-
-    /// <summary>
-    /// drain_all_pages(): empty every CPU's cache of every zone (or of one zone) back into the buddy
-    /// lists, so free-page walks see them. Waits for each per-CPU lock.
-    /// </summary>
-    public void DrainAllPages(Zone? only = null)
-    {
-        foreach (var zone in _zones)
-        {
-            if (only is not null && zone != only)
-            {
-                continue;
-            }
-
-            for (int cpu = 0; cpu < zone.Pcp.Length; cpu++)
-            {
-                ref PerCpuPages pcp = ref zone.Pcp[cpu];
-                var spin = default(SpinWait);
-                while (!pcp.TryLock())
-                {
-                    spin.SpinOnce();
-                }
-
-                if (pcp.Count > 0)
-                {
-                    FreePcppagesBulk(zone, ref pcp, int.MaxValue);
-                }
-
-                pcp.Unlock();
-            }
         }
     }
 

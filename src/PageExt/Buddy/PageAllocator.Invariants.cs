@@ -24,18 +24,8 @@ public sealed unsafe partial class PageAllocator
     public IReadOnlyList<string> CheckInvariants(int maxProblems = 50)
     {
         var problems = new List<string>();
-        foreach (var zone in _zones)
-        {
-            for (int cpu = 0; cpu < zone.Pcp.Length; cpu++)
-            {
-                var spin = default(SpinWait);
-                while (!zone.Pcp[cpu].TryLock())
-                {
-                    spin.SpinOnce();
-                }
-            }
-        }
-
+        using var drain = _drainLock.EnterScope();
+        var caches = FreezeCaches();
         foreach (var zone in _zones)
         {
             zone.Lock.Enter();
@@ -47,8 +37,9 @@ public sealed unsafe partial class PageAllocator
             foreach (var zone in _zones)
             {
                 CheckZoneLists(zone, seen, problems);
-                CheckPcpLists(zone, seen, problems);
             }
+
+            CheckPcpLists(caches, seen, problems);
 
             foreach (var zone in _zones)
             {
@@ -65,13 +56,7 @@ public sealed unsafe partial class PageAllocator
                 zone.Lock.Exit();
             }
 
-            foreach (var zone in _zones)
-            {
-                for (int cpu = 0; cpu < zone.Pcp.Length; cpu++)
-                {
-                    zone.Pcp[cpu].Unlock();
-                }
-            }
+            ThawCaches(caches);
         }
 
         return problems.Count > maxProblems ? problems.GetRange(0, maxProblems) : problems;
@@ -189,37 +174,40 @@ public sealed unsafe partial class PageAllocator
         }
     }
 
-    private void CheckPcpLists(Zone zone, BitArray seen, List<string> problems)
+    private void CheckPcpLists(ThreadPageCache[] caches, BitArray seen, List<string> problems)
     {
-        for (int cpu = 0; cpu < zone.Pcp.Length; cpu++)
+        for (int c = 0; c < caches.Length; c++)
         {
-            ref PerCpuPages pcp = ref zone.Pcp[cpu];
-            long pages = 0;
-            for (int list = 0; list < PerCpuPages.Lists; list++)
+            for (int z = 0; z < _zones.Length; z++)
             {
-                int order = list / MigrateTypes.PcpTypes;
-                for (uint pfn = pcp.Heads[list]; pfn != Page.NoPfn; pfn = _vmemmap[pfn].Next)
+                ref PerCpuPages lists = ref caches[c].Lists[z];
+                long pages = 0;
+                for (int list = 0; list < PerCpuPages.Lists; list++)
                 {
-                    Page* page = _vmemmap + pfn;
-                    if (!_memory.IsOnline(pfn) || seen[(int)pfn])
+                    int order = list / MigrateTypes.PcpTypes;
+                    for (uint pfn = lists.Heads[list]; pfn != Page.NoPfn; pfn = _vmemmap[pfn].Next)
                     {
-                        problems.Add($"{zone}: cpu {cpu} per-CPU list {list} holds pfn 0x{pfn:x}, which is offline or on another list");
-                        break;
-                    }
+                        Page* page = _vmemmap + pfn;
+                        if (!_memory.IsOnline(pfn) || seen[(int)pfn] || _memory.PageblockZone(pfn) != z)
+                        {
+                            problems.Add($"{_zones[z]}: cache {c} list {list} holds pfn 0x{pfn:x}, which is offline, in another zone or on another list");
+                            break;
+                        }
 
-                    seen[(int)pfn] = true;
-                    if (page->Type != (byte)PageType.PerCpu || page->Private != (uint)order)
-                    {
-                        problems.Add($"{zone}: cpu {cpu} per-CPU page 0x{pfn:x} is marked {(PageType)page->Type} order {page->Private}, expected PerCpu order {order}");
-                    }
+                        seen[(int)pfn] = true;
+                        if (page->Type != (byte)PageType.PerCpu || page->Private != (uint)order)
+                        {
+                            problems.Add($"{_zones[z]}: cached page 0x{pfn:x} is marked {(PageType)page->Type} order {page->Private}, expected PerCpu order {order}");
+                        }
 
-                    pages += 1L << order;
+                        pages += 1L << order;
+                    }
                 }
-            }
 
-            if (pages != pcp.Count)
-            {
-                problems.Add($"{zone}: cpu {cpu} per-CPU count is {pcp.Count}, its lists hold {pages} pages");
+                if (pages != lists.Count)
+                {
+                    problems.Add($"{_zones[z]}: cache {c} count is {lists.Count}, its lists hold {pages} pages");
+                }
             }
         }
     }

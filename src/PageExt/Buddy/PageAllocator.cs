@@ -12,9 +12,11 @@ namespace PageExt.Buddy;
 /// free, with per-CPU caches in front for orders up to <see cref="PageOrder.Costly"/>.
 /// <para>
 /// Concurrency model: any number of threads may allocate and free at once. Small allocations and
-/// frees go through the current CPU's <see cref="PerCpuPages"/> under its try-lock; everything
-/// else, and the per-CPU caches' refills and drains, take the zone lock. Lock order is per-CPU
-/// lock, then zone lock; no path holds two zone locks.
+/// frees go through the calling thread's per-CPU lists (<see cref="ThreadPageCache"/>) with no
+/// atomic instruction; everything else, and the caches' refills and batch returns, take the zone
+/// lock. Drains of other threads' caches are serialised by a drain lock and never hold a zone lock
+/// while they wait for an owner. No path holds two zone locks, except the invariant walker, which
+/// takes them all in zone order.
 /// </para>
 /// <para>
 /// Misuse (double free, a free of a page never allocated, a tail page, a wrong order, a PFN outside
@@ -32,7 +34,6 @@ public sealed unsafe partial class PageAllocator
 
     /// <summary>[preferred node][highest zone index] -> populated zones to try, in order.</summary>
     private Zone[][][] _zonelists;
-    private readonly int _cpuMask;
     private readonly KernelLog _log;
     private readonly Func<string> _currentTask;
 
@@ -44,14 +45,13 @@ public sealed unsafe partial class PageAllocator
     private long _badPageCount;
     private long _allocFailures;
 
-    internal PageAllocator(PhysicalMemory memory, Node[] nodes, Zone[] zones, int cpuSlots, KernelLog log, Func<string> currentTask)
+    internal PageAllocator(PhysicalMemory memory, Node[] nodes, Zone[] zones, KernelLog log, Func<string> currentTask)
     {
         _memory = memory;
         _vmemmap = memory.Vmemmap;
         _maxPfn = memory.MaxPfn;
         _nodes = nodes;
         _zones = zones;
-        _cpuMask = cpuSlots - 1;
         _log = log;
         _currentTask = currentTask;
         _zonelists = BuildZonelists();
@@ -187,11 +187,12 @@ public sealed unsafe partial class PageAllocator
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private Zone ZoneOfOnline(ulong pfn) => _zones[_memory.PageblockZone(pfn)];
 
+    /// <summary>
+    /// numa_node_id(): the node a thread allocates from first. Threads are spread over the nodes by
+    /// their managed id and stay put, as a task mostly stays on its CPU's node.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private int PreferredNode() => _nodes.Length == 1 ? 0 : (Thread.GetCurrentProcessorId() & int.MaxValue) % _nodes.Length;
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private int CurrentCpuSlot() => Thread.GetCurrentProcessorId() & _cpuMask;
+    private int PreferredNode() => _nodes.Length == 1 ? 0 : Environment.CurrentManagedThreadId % _nodes.Length;
 
     private void CheckValid(ulong pfn)
     {

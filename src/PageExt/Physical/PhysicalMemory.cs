@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using PageExt.Pages;
 using PageExt.Platform;
 using PageExt.Zones;
@@ -28,10 +29,13 @@ public sealed unsafe class PhysicalMemory : IDisposable
     private readonly nint _memmap;
     private readonly nuint _arenaBytes;
     private readonly nuint _memmapBytes;
-    private readonly SectionState[] _sectionStates;
     private readonly MemorySection?[] _sections;
-    private readonly byte[] _pageblockTypes;
-    private readonly byte[] _pageblockZones;
+
+    // Native so the hot paths index them without bounds checks; every index is validated against
+    // MaxPfn (or derived from a validated PFN) first.
+    private readonly SectionState* _sectionStates;
+    private readonly byte* _pageblockTypes;
+    private readonly byte* _pageblockZones;
     private bool _disposed;
 
     internal PhysicalMemory(ulong maxPfn)
@@ -61,10 +65,10 @@ public sealed unsafe class PhysicalMemory : IDisposable
         }
 
         int sections = (int)(maxPfn >> MemorySection.PagesShift);
-        _sectionStates = new SectionState[sections];
         _sections = new MemorySection?[sections];
-        _pageblockTypes = new byte[maxPfn >> Pageblock.Order];
-        _pageblockZones = new byte[maxPfn >> Pageblock.Order];
+        _sectionStates = (SectionState*)NativeMemory.AllocZeroed((nuint)sections);
+        _pageblockTypes = (byte*)NativeMemory.AllocZeroed((nuint)(maxPfn >> Pageblock.Order));
+        _pageblockZones = (byte*)NativeMemory.AllocZeroed((nuint)(maxPfn >> Pageblock.Order));
     }
 
     /// <summary>First PFN past the end of the physical address space the machine can ever use.</summary>
@@ -129,8 +133,7 @@ public sealed unsafe class PhysicalMemory : IDisposable
         ulong start = section.StartPfn.Value;
         VirtualMemory.Commit((nint)(Vmemmap + start), (nuint)(MemorySection.Pages * sizeof(Page)));
         VirtualMemory.Commit(PageAddress(start), (nuint)MemorySection.SizeBytes);
-        int firstBlock = (int)(start >> Pageblock.Order);
-        Array.Fill(_pageblockZones, (byte)255, firstBlock, MemorySection.Pages >> Pageblock.Order);
+        new Span<byte>(_pageblockZones + (start >> Pageblock.Order), MemorySection.Pages >> Pageblock.Order).Fill(255);
         _sections[number] = section;
         SetState(section, SectionState.Offline);
         return section;
@@ -165,6 +168,9 @@ public sealed unsafe class PhysicalMemory : IDisposable
             _disposed = true;
             VirtualMemory.Release(_memmap, _memmapBytes);
             VirtualMemory.Release(_arena, _arenaBytes);
+            NativeMemory.Free(_sectionStates);
+            NativeMemory.Free(_pageblockTypes);
+            NativeMemory.Free(_pageblockZones);
         }
     }
 }

@@ -11,7 +11,8 @@ namespace PageExt.Zones;
 /// Concurrency model: <see cref="Lock"/> (the zone lock) guards the free areas, the free-page
 /// counters' writes and pageblock migrate-type changes inside the zone. Counters are read without
 /// it (watermark checks, views), as the kernel does, and may then be slightly stale. The per-CPU
-/// caches have their own try-locks, always taken before the zone lock.
+/// caches belong to threads (<see cref="Buddy.ThreadPageCache"/>) and take the zone lock only to
+/// refill or give back a batch.
 /// </para>
 /// </summary>
 public sealed unsafe partial class Zone
@@ -21,7 +22,7 @@ public sealed unsafe partial class Zone
     private long _nrFreePages;
     private long _nrFreeCmaPages;
 
-    internal Zone(PhysicalMemory memory, int node, ZoneType type, int index, int cpuSlots)
+    internal Zone(PhysicalMemory memory, int node, ZoneType type, int index)
     {
         Memory = memory;
         _vmemmap = memory.Vmemmap;
@@ -29,20 +30,11 @@ public sealed unsafe partial class Zone
         Type = type;
         Index = index;
         FlagBits = PageFlagsLayout.Pack(node, (int)type);
-        Pcp = new PerCpuPages[cpuSlots];
         for (int i = 0; i < _freeAreas.Length; i++)
         {
             for (int t = 0; t < MigrateTypes.Count; t++)
             {
                 _freeAreas[i].Lists[t].Head = Page.NoPfn;
-            }
-        }
-
-        for (int c = 0; c < Pcp.Length; c++)
-        {
-            for (int l = 0; l < PerCpuPages.Lists; l++)
-            {
-                Pcp[c].Heads[l] = Page.NoPfn;
             }
         }
     }
@@ -99,7 +91,11 @@ public sealed unsafe partial class Zone
 
     internal readonly Lock Lock = new();
 
-    internal readonly PerCpuPages[] Pcp;
+    /// <summary>Blocks moved between the buddy lists and a per-CPU cache at a time (pcp->batch).</summary>
+    internal int PcpBatch = 1;
+
+    /// <summary>A per-CPU cache holding this many pages gives a batch back (pcp->high).</summary>
+    internal int PcpHigh = 4;
 
     internal ref FreeArea Area(int order) => ref _freeAreas[order];
 

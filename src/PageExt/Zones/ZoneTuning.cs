@@ -71,11 +71,8 @@ internal static class ZoneTuning
         batch = Math.Max(batch, 1);
         batch = Math.Max(RoundDownPowerOfTwo(batch + (batch / 2)) - 1, 1);
         long high = Math.Max(zone.Watermarks.Low / Math.Max(cpus, 1), batch * 4);
-        for (int c = 0; c < zone.Pcp.Length; c++)
-        {
-            zone.Pcp[c].Batch = (int)batch;
-            zone.Pcp[c].High = (int)Math.Min(high, int.MaxValue);
-        }
+        zone.PcpBatch = (int)batch;
+        zone.PcpHigh = (int)Math.Min(high, int.MaxValue);
     }
 
     private static long RoundDownPowerOfTwo(long value) => 1L << (63 - (int)long.LeadingZeroCount(value));

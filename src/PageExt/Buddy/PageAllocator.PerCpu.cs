@@ -1,0 +1,351 @@
+using System.Runtime.CompilerServices;
+using PageExt.Pages;
+using PageExt.Zones;
+
+namespace PageExt.Buddy;
+
+public sealed unsafe partial class PageAllocator
+{
+    /// <summary>This thread's cache for the machine it used last (one machine per process is the common case).</summary>
+    [ThreadStatic]
+    private static ThreadPageCache? t_cache;
+
+    /// <summary>This thread's caches for every machine it has used.</summary>
+    [ThreadStatic]
+    private static List<ThreadPageCache>? t_caches;
+
+    /// <summary>An object only this thread references: its caches' liveness token.</summary>
+    [ThreadStatic]
+    private static object? t_token;
+
+    private readonly List<ThreadPageCache> _caches = [];
+    private readonly Lock _cachesLock = new();
+    private readonly Lock _drainLock = new();
+    private volatile bool _shutdown;
+
+    /// <summary>Per-CPU caches registered (threads that have allocated or freed small blocks, dead ones not yet reaped).</summary>
+    public int CacheCount
+    {
+        get
+        {
+            lock (_cachesLock)
+            {
+                return _caches.Count;
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private ThreadPageCache CurrentCache()
+    {
+        var cache = t_cache;
+        return cache is not null && cache.Allocator == this ? cache : SwitchCache();
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private ThreadPageCache SwitchCache()
+    {
+        t_token ??= new object();
+        var mine = t_caches ??= [];
+        mine.RemoveAll(c => c.Allocator._shutdown);
+        foreach (var existing in mine)
+        {
+            if (existing.Allocator == this)
+            {
+                t_cache = existing;
+                return existing;
+            }
+        }
+
+        var cache = new ThreadPageCache(this, _zones.Length, t_token);
+        lock (_cachesLock)
+        {
+            _caches.Add(cache);
+        }
+
+        mine.Add(cache);
+        t_cache = cache;
+        return cache;
+    }
+
+    /// <summary>
+    /// The fast path of rmqueue_pcplist(): pop an already cached block of the first zone in the
+    /// list. No refill here (that needs the watermark check), so it never takes a lock.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private uint TryCachePop(Zone zone, int order, MigrateType type)
+    {
+        var cache = CurrentCache();
+        Volatile.Write(ref cache.InUse, 1);
+        uint pfn = Page.NoPfn;
+        if (Volatile.Read(ref cache.DrainRequested) == 0)
+        {
+            ref PerCpuPages lists = ref cache.Lists[zone.Index];
+            int list = PerCpuPages.ListIndex(order, type);
+            pfn = lists.Heads[list];
+            if (pfn != Page.NoPfn)
+            {
+                Page* page = _vmemmap + pfn;
+                lists.Heads[list] = page->Next;
+                lists.Count -= 1 << order;
+                page->Next = Page.NoPfn;
+            }
+        }
+
+        Volatile.Write(ref cache.InUse, 0);
+        return pfn;
+    }
+
+    /// <summary>
+    /// rmqueue_pcplist(): pop from this thread's list, refilling a batch from the buddy lists
+    /// (rmqueue_bulk) when it is empty. Returns NoPfn when the cache is being drained or the zone
+    /// had nothing; the caller then goes to the buddy lists.
+    /// </summary>
+    private uint RmqueuePcplist(Zone zone, int order, MigrateType type, AllocFlags alloc)
+    {
+        var cache = CurrentCache();
+        Volatile.Write(ref cache.InUse, 1);
+        uint pfn = Page.NoPfn;
+        if (Volatile.Read(ref cache.DrainRequested) == 0)
+        {
+            ref PerCpuPages lists = ref cache.Lists[zone.Index];
+            int list = PerCpuPages.ListIndex(order, type);
+            pfn = lists.Heads[list];
+            if (pfn == Page.NoPfn)
+            {
+                pfn = RefillPcplist(zone, ref lists, list, order, type, alloc);
+            }
+
+            if (pfn != Page.NoPfn)
+            {
+                Page* page = _vmemmap + pfn;
+                lists.Heads[list] = page->Next;
+                lists.Count -= 1 << order;
+                page->Next = Page.NoPfn;
+            }
+        }
+
+        Volatile.Write(ref cache.InUse, 0);
+        return pfn;
+    }
+
+    /// <summary>rmqueue_bulk(): move up to a batch of blocks from the buddy lists to a per-CPU list.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private uint RefillPcplist(Zone zone, ref PerCpuPages lists, int list, int order, MigrateType type, AllocFlags alloc)
+    {
+        int count = Math.Max(zone.PcpBatch >> order, 1);
+        uint head = Page.NoPfn;
+        lock (zone.Lock)
+        {
+            for (int i = 0; i < count; i++)
+            {
+                uint pfn = RmqueueLocked(zone, order, type, alloc);
+                if (pfn == Page.NoPfn)
+                {
+                    break;
+                }
+
+                Page* page = _vmemmap + pfn;
+                page->Type = (byte)PageType.PerCpu;
+                page->Private = (uint)order;
+                page->Next = head;
+                head = pfn;
+                lists.Count += 1 << order;
+            }
+        }
+
+        lists.Heads[list] = head;
+        return head;
+    }
+
+    /// <summary>
+    /// free_unref_page(): park a small block on this thread's list; isolated pageblocks bypass the
+    /// cache, and a full cache sends a batch back to the buddy lists.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void FreeUnrefPage(Zone zone, uint pfn, int order)
+    {
+        var blockType = _memory.PageblockType(pfn);
+        if (blockType >= MigrateType.HighAtomic)
+        {
+            if (blockType == MigrateType.Isolate)
+            {
+                FreeOnePageUnderLock(zone, pfn, order);
+                return;
+            }
+
+            // CMA and high-atomic pages ride on the movable list; the batch return re-reads the block type.
+            blockType = MigrateType.Movable;
+        }
+
+        var cache = CurrentCache();
+        Volatile.Write(ref cache.InUse, 1);
+        if (Volatile.Read(ref cache.DrainRequested) != 0)
+        {
+            Volatile.Write(ref cache.InUse, 0);
+            FreeOnePageUnderLock(zone, pfn, order);
+            return;
+        }
+
+        ref PerCpuPages lists = ref cache.Lists[zone.Index];
+        Page* page = _vmemmap + pfn;
+        int list = PerCpuPages.ListIndex(order, blockType);
+        page->Type = (byte)PageType.PerCpu;
+        page->Private = (uint)order;
+        page->Next = lists.Heads[list];
+        lists.Heads[list] = pfn;
+        lists.Count += 1 << order;
+        if (lists.Count >= zone.PcpHigh)
+        {
+            FreePcppagesBulk(zone, ref lists, zone.PcpBatch);
+        }
+
+        Volatile.Write(ref cache.InUse, 0);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void FreeOnePageUnderLock(Zone zone, uint pfn, int order)
+    {
+        lock (zone.Lock)
+        {
+            FreeOnePageLocked(zone, pfn, order, _memory.PageblockType(pfn));
+        }
+    }
+
+    /// <summary>
+    /// free_pcppages_bulk(): return about <paramref name="pages"/> pages from a per-CPU cache to
+    /// the buddy lists, taking from each list in turn. Caller owns the cache (its window or a drain).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void FreePcppagesBulk(Zone zone, ref PerCpuPages lists, int pages)
+    {
+        lock (zone.Lock)
+        {
+            int list = 0, emptyInARow = 0;
+            while (pages > 0 && lists.Count > 0 && emptyInARow < PerCpuPages.Lists)
+            {
+                uint pfn = lists.Heads[list];
+                if (pfn == Page.NoPfn)
+                {
+                    emptyInARow++;
+                    list = (list + 1) % PerCpuPages.Lists;
+                    continue;
+                }
+
+                emptyInARow = 0;
+                Page* page = _vmemmap + pfn;
+                int order = list / MigrateTypes.PcpTypes;
+                lists.Heads[list] = page->Next;
+                page->Next = Page.NoPfn;
+                page->Type = (byte)PageType.None;
+                page->Private = 0;
+                lists.Count -= 1 << order;
+                pages -= 1 << order;
+                FreeOnePageLocked(zone, pfn, order, _memory.PageblockType(pfn));
+                list = (list + 1) % PerCpuPages.Lists;
+            }
+        }
+    }
+
+    /// <summary>
+    /// drain_all_pages(): empty every thread's per-CPU lists (of every zone, or of one) back into
+    /// the buddy lists, so free-page walks and offlining see the pages. Caches of exited threads
+    /// are emptied and dropped. Costs a process-wide memory barrier: a slow-path operation.
+    /// </summary>
+    public void DrainAllPages(Zone? only = null)
+    {
+        lock (_drainLock)
+        {
+            var caches = FreezeCaches();
+            try
+            {
+                foreach (var cache in caches)
+                {
+                    for (int z = 0; z < _zones.Length; z++)
+                    {
+                        if ((only is null || only.Index == z) && cache.Lists[z].Count > 0)
+                        {
+                            FreePcppagesBulk(_zones[z], ref cache.Lists[z], int.MaxValue);
+                        }
+                    }
+                }
+            }
+            finally
+            {
+                ThawCaches(caches);
+            }
+
+            ReapDeadCaches();
+        }
+    }
+
+    /// <summary>
+    /// Take every registered cache away from its owner: request, barrier, wait for the owner to
+    /// leave its window. Caller holds the drain lock and no zone lock.
+    /// </summary>
+    private ThreadPageCache[] FreezeCaches()
+    {
+        ThreadPageCache[] caches;
+        lock (_cachesLock)
+        {
+            caches = [.. _caches];
+        }
+
+        foreach (var cache in caches)
+        {
+            Volatile.Write(ref cache.DrainRequested, 1);
+        }
+
+        Interlocked.MemoryBarrierProcessWide();
+        foreach (var cache in caches)
+        {
+            var spin = default(SpinWait);
+            while (Volatile.Read(ref cache.InUse) != 0)
+            {
+                spin.SpinOnce();
+            }
+        }
+
+        return caches;
+    }
+
+    private static void ThawCaches(ThreadPageCache[] caches)
+    {
+        foreach (var cache in caches)
+        {
+            Volatile.Write(ref cache.DrainRequested, 0);
+        }
+    }
+
+    /// <summary>Drop the caches of threads that have exited; the drain just emptied them.</summary>
+    private void ReapDeadCaches()
+    {
+        lock (_cachesLock)
+        {
+            _caches.RemoveAll(c => !c.Owner.IsAlive && AllEmpty(c));
+        }
+    }
+
+    private static bool AllEmpty(ThreadPageCache cache)
+    {
+        foreach (var lists in cache.Lists)
+        {
+            if (lists.Count != 0)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>The machine is going away: threads must stop reaching its caches.</summary>
+    internal void Shutdown()
+    {
+        _shutdown = true;
+        if (t_cache?.Allocator == this)
+        {
+            t_cache = null;
+        }
+    }
+}
