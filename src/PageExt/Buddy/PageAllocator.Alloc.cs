@@ -328,9 +328,9 @@ public sealed unsafe partial class PageAllocator
         page->State = (byte)(PageState.InUse | PageState.EverAllocated);
         page->Type = (byte)PageType.None;
         page->Private = 0;
-        if (order != 0)
+        if (order != 0 && (gfp & GfpFlags.Comp) != 0)
         {
-            PrepTailPages(page, pfn, order, zoneBits, (gfp & GfpFlags.Comp) != 0);
+            PrepCompoundPage(page, pfn, order, zoneBits);
         }
 
         if (PageExtFeature.Supported && _hooks is not null)
@@ -343,14 +343,14 @@ public sealed unsafe partial class PageAllocator
         }
     }
 
-    /// <summary>Mark every tail of a block (prep_compound_page for __GFP_COMP, our tail markers always).</summary>
-    private static void PrepTailPages(Page* head, uint pfn, int order, ulong zoneBits, bool compound)
+    /// <summary>
+    /// prep_compound_page(): a __GFP_COMP block marks its head and points every tail back at it.
+    /// Plain blocks leave their tails untouched, as the kernel does; a misdirected free of one of
+    /// their tails is found by searching for the covering head on the error path instead.
+    /// </summary>
+    private static void PrepCompoundPage(Page* head, uint pfn, int order, ulong zoneBits)
     {
-        if (compound)
-        {
-            head->Flags |= (ulong)PageFlags.Head;
-        }
-
+        head->Flags |= (ulong)PageFlags.Head;
         uint count = 1u << order;
         for (uint i = 1; i < count; i++)
         {

@@ -63,10 +63,11 @@ public sealed unsafe partial class PageAllocator
             FreePrepareHookSlow(pfn, order);
         }
 
+        bool compound = (page->Flags & (ulong)PageFlags.Head) != 0;
         page->RefCount = 0;
         page->State = (byte)PageState.EverAllocated;
         page->Flags &= ~PageFlagsLayout.FlagsMask;
-        if (order != 0)
+        if (compound)
         {
             uint count = 1u << order;
             for (uint i = 1; i < count; i++)

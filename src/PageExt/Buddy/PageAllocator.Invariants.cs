@@ -180,7 +180,7 @@ public sealed unsafe partial class PageAllocator
         {
             for (int z = 0; z < _zones.Length; z++)
             {
-                ref PerCpuPages lists = ref caches[c].Lists[z];
+                ref PerCpuPages lists = ref caches[c].Lists(z);
                 long pages = 0;
                 for (int list = 0; list < PerCpuPages.Lists; list++)
                 {
@@ -276,12 +276,14 @@ public sealed unsafe partial class PageAllocator
                         allocated += (long)step;
                     }
 
+                    bool compound = (page->Flags & (ulong)PageFlags.Head) != 0;
                     for (ulong i = 1; i < step; i++)
                     {
                         Page* tail = page + i;
-                        if (tail->HeadPfnPlusOne != pfn + 1 || (tail->State & (byte)PageState.InUse) == 0)
+                        bool pointsBack = tail->HeadPfnPlusOne == pfn + 1 && (tail->State & (byte)PageState.InUse) != 0;
+                        if (compound ? !pointsBack : tail->Type != (byte)PageType.None || tail->HeadPfnPlusOne != 0)
                         {
-                            problems.Add($"{zone}: tail pfn 0x{pfn + i:x} of the order-{page->AllocOrder} block at 0x{pfn:x} does not point back to it");
+                            problems.Add($"{zone}: tail pfn 0x{pfn + i:x} of the order-{page->AllocOrder} block at 0x{pfn:x} is {(compound ? "not pointing back to its compound head" : "marked as something else")}");
                             break;
                         }
                     }

@@ -80,7 +80,7 @@ public sealed unsafe partial class PageAllocator
         uint pfn = Page.NoPfn;
         if (Volatile.Read(ref cache.DrainRequested) == 0)
         {
-            ref PerCpuPages lists = ref cache.Lists[zone.Index];
+            ref PerCpuPages lists = ref cache.Lists(zone.Index);
             int list = PerCpuPages.ListIndex(order, type);
             pfn = lists.Heads[list];
             if (pfn != Page.NoPfn)
@@ -108,7 +108,7 @@ public sealed unsafe partial class PageAllocator
         uint pfn = Page.NoPfn;
         if (Volatile.Read(ref cache.DrainRequested) == 0)
         {
-            ref PerCpuPages lists = ref cache.Lists[zone.Index];
+            ref PerCpuPages lists = ref cache.Lists(zone.Index);
             int list = PerCpuPages.ListIndex(order, type);
             pfn = lists.Heads[list];
             if (pfn == Page.NoPfn)
@@ -187,7 +187,7 @@ public sealed unsafe partial class PageAllocator
             return;
         }
 
-        ref PerCpuPages lists = ref cache.Lists[zone.Index];
+        ref PerCpuPages lists = ref cache.Lists(zone.Index);
         Page* page = _vmemmap + pfn;
         int list = PerCpuPages.ListIndex(order, blockType);
         page->Type = (byte)PageType.PerCpu;
@@ -263,9 +263,9 @@ public sealed unsafe partial class PageAllocator
                 {
                     for (int z = 0; z < _zones.Length; z++)
                     {
-                        if ((only is null || only.Index == z) && cache.Lists[z].Count > 0)
+                        if ((only is null || only.Index == z) && cache.Lists(z).Count > 0)
                         {
-                            FreePcppagesBulk(_zones[z], ref cache.Lists[z], int.MaxValue);
+                            FreePcppagesBulk(_zones[z], ref cache.Lists(z), int.MaxValue);
                         }
                     }
                 }
@@ -328,9 +328,9 @@ public sealed unsafe partial class PageAllocator
 
     private static bool AllEmpty(ThreadPageCache cache)
     {
-        foreach (var lists in cache.Lists)
+        for (int z = 0; z < cache.ZoneCount; z++)
         {
-            if (lists.Count != 0)
+            if (cache.Lists(z).Count != 0)
             {
                 return false;
             }

@@ -45,6 +45,11 @@ public sealed unsafe partial class PageAllocator
             (reason, message) = (BadPageReason.TailPage,
                 $"free of a tail page: it belongs to the order-{_vmemmap[head].AllocOrder} block allocated at pfn 0x{head:x}");
         }
+        else if (FindCoveringHead(pfn) is uint coveringHead)
+        {
+            (reason, message) = (BadPageReason.TailPage,
+                $"free of a tail page: it belongs to the order-{_vmemmap[coveringHead].AllocOrder} block allocated at pfn 0x{coveringHead:x}");
+        }
         else if ((page->State & (byte)PageState.InUse) == 0)
         {
             (reason, message) = everAllocated
@@ -64,6 +69,27 @@ public sealed unsafe partial class PageAllocator
         }
 
         Report(new BadPageReport(new Pfn(pfn), reason, message, page->Flags, type, page->RefCount, order));
+    }
+
+    /// <summary>The head of an allocated plain (non-compound) block that covers a PFN, if any.</summary>
+    private uint? FindCoveringHead(uint pfn)
+    {
+        for (int order = 1; order <= PageOrder.Max; order++)
+        {
+            uint candidate = pfn & ~((1u << order) - 1);
+            if (candidate == pfn || !_memory.IsOnline(candidate))
+            {
+                continue;
+            }
+
+            Page* head = _vmemmap + candidate;
+            if (head->HeadPfnPlusOne == 0 && (head->State & (byte)PageState.InUse) != 0 && head->AllocOrder >= order)
+            {
+                return candidate;
+            }
+        }
+
+        return null;
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]

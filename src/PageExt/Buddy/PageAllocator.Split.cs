@@ -34,6 +34,7 @@ public sealed unsafe partial class PageAllocator
         for (uint i = 0; i < count; i++)
         {
             Page* piece = page + i;
+            piece->Flags = page->Flags;
             piece->HeadPfnPlusOne = 0;
             piece->RefCount = 1;
             piece->AllocOrder = 0;

@@ -34,8 +34,8 @@ internal sealed class ThreadPageCache
     public ThreadPageCache(PageAllocator allocator, int zones, object ownerToken)
     {
         Allocator = allocator;
-        Lists = new PerCpuPages[zones];
-        foreach (ref var lists in Lists.AsSpan())
+        _lists = new PerCpuPages[zones + 2];
+        foreach (ref var lists in _lists.AsSpan())
         {
             lists.Clear();
         }
@@ -43,16 +43,36 @@ internal sealed class ThreadPageCache
         Owner = new WeakReference(ownerToken);
     }
 
-    public PageAllocator Allocator { get; }
+    // The owner writes the flags and its lists on every operation; padding keeps another thread's
+    // cache (allocated next to this one on the heap) off these cache lines.
+#pragma warning disable CS0169, IDE0051
+    private readonly PaddingLine _before;
+#pragma warning restore CS0169, IDE0051
 
-    /// <summary>1 while the owner is inside an operation on <see cref="Lists"/>.</summary>
+    /// <summary>1 while the owner is inside an operation on the lists.</summary>
     public int InUse;
 
     /// <summary>1 while another thread holds (or wants) the lists.</summary>
     public int DrainRequested;
 
-    /// <summary>Indexed by zone index.</summary>
-    public readonly PerCpuPages[] Lists;
+#pragma warning disable CS0169, IDE0051
+    private readonly PaddingLine _after;
+#pragma warning restore CS0169, IDE0051
+
+    /// <summary>One padding element at each end, for the same reason.</summary>
+    private readonly PerCpuPages[] _lists;
+
+    public PageAllocator Allocator { get; }
+
+    public int ZoneCount => _lists.Length - 2;
+
+    /// <summary>The lists of one zone, by zone index.</summary>
+    public ref PerCpuPages Lists(int zone) => ref _lists[zone + 1];
+
+    [System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Sequential, Size = 64)]
+    private struct PaddingLine
+    {
+    }
 
     /// <summary>Alive exactly as long as the owning thread.</summary>
     public WeakReference Owner { get; }
