@@ -1,7 +1,7 @@
 using PageExt.Buddy;
 using PageExt.Zones;
 
-namespace PageExt.Tests;
+namespace PageExt.Tests.Zones;
 
 public class MigrateTypeTests
 {

@@ -1,0 +1,19 @@
+using System.Diagnostics.CodeAnalysis;
+
+namespace PageExt;
+
+/// <summary>Throw sites kept out of line so the methods that call them stay small enough to inline.</summary>
+internal static class ThrowHelper
+{
+    [DoesNotReturn]
+    public static void ThrowArgumentOutOfRange(string paramName, string message) =>
+        throw new ArgumentOutOfRangeException(paramName, message);
+
+    [DoesNotReturn]
+    public static void ThrowArgument(string paramName, string message) =>
+        throw new ArgumentException(message, paramName);
+
+    [DoesNotReturn]
+    public static void ThrowInvalidOperation(string message) =>
+        throw new InvalidOperationException(message);
+}
