@@ -1,0 +1,176 @@
+using System.Globalization;
+using System.Text;
+using PageExt.Stacks;
+
+namespace PageExt.Boot;
+
+/// <summary>
+/// Every boot parameter PageExt understands, declared once, the way the kernel declares them with
+/// <c>early_param()</c> next to their features. The parser (<see cref="BootCommandLine"/>), the
+/// effective-settings print (<see cref="BootParameters.ToCommandLine"/>) and the README table
+/// (<see cref="RenderMarkdownTable"/>) read this table and nothing else, so adding a row is the
+/// whole job of adding a parameter.
+/// </summary>
+public static class BootParameterTable
+{
+    /// <summary>MAX_PAGE_ORDER (MAX_ORDER 11 in the old naming): the largest buddy order.</summary>
+    public const int MaxPageOrder = 10;
+
+    /// <summary>debug_guardpage_minorder's ceiling, MAX_ORDER/2 on x86-64 (the kernel's check is against MAX_PAGE_ORDER / 2).</summary>
+    public const int MaxGuardpageMinorder = MaxPageOrder / 2;
+
+    /// <summary>DEPOT_MAX_POOLS: 8192 pools of 16 KiB, 128 MiB of stacks.</summary>
+    public const int DefaultStackDepotMaxPools = 8192;
+
+    public const int DefaultDebugPageallocMaxRanges = 4096;
+
+    public const int MaxDebugPageallocMaxRanges = 65536;
+
+    private static readonly string[] s_stackModeWords = ["fp", "managed", "caller", "off"];
+
+    /// <summary>The parameters, in the order they are documented and printed.</summary>
+    public static IReadOnlyList<BootParameterDefinition> All { get; } =
+    [
+        new("page_owner", BootParameterKind.Bool, BootParameterOrigin.Kernel, "off",
+            "Record the allocating (and last freeing) stack, gfp mask, task and time of every page. Storing it costs " +
+            "memory, so it is off by default. From 3.19 to 5.x only the exact string `on` enabled it; kstrtobool since.",
+            (p, v) => p with { PageOwner = v != 0 }, p => OnOff(p.PageOwner)),
+
+        new("debug_pagealloc", BootParameterKind.Bool, BootParameterOrigin.Kernel, "off",
+            "Unmap freed pages so a stray access faults, keep guard pages when `debug_guardpage_minorder` > 0, and " +
+            "poison where unmapping is unavailable. Off by default; enabling page_owner too is useful. 3.19-4.5 " +
+            "accepted only `on`.",
+            (p, v) => p with { DebugPagealloc = v != 0 }, p => OnOff(p.DebugPagealloc)),
+
+        new("debug_guardpage_minorder", BootParameterKind.UInt, BootParameterOrigin.Kernel, "0",
+            "Split-off buddies of an order below N become guard pages, kept free and protected. Bigger values catch " +
+            "more corruption but waste memory; 1 or 2 is usually enough. Takes effect only with debug_pagealloc on. " +
+            "At most MAX_ORDER/2 (MAX_PAGE_ORDER 10 / 2 = 5).",
+            (p, v) => p with { DebugGuardpageMinorder = (int)v }, p => Number(p.DebugGuardpageMinorder),
+            min: 0, max: MaxGuardpageMinorder,
+            onSet: v => "Setting debug_guardpage_minorder to " + v.ToString(CultureInfo.InvariantCulture)),
+
+        new("page_poison", BootParameterKind.Bool, BootParameterOrigin.Kernel, "off",
+            "Fill freed pages with 0xaa and check the pattern when they are allocated again; a mismatch is reported " +
+            "as `pagealloc: memory corruption` with a hex dump.",
+            (p, v) => p with { PagePoison = v != 0 }, p => OnOff(p.PagePoison)),
+
+        new("disable_debug_pagealloc", BootParameterKind.Flag, BootParameterOrigin.Seed2014, "absent",
+            "Turns debug_pagealloc off; any value is ignored. History: in v2 of the November 2014 page_ext series " +
+            "debug_pagealloc was on whenever compiled in, and this flag opted out. Andrew Morton asked for off by " +
+            "default with an opt-in, so v3 replaced it with `debug_pagealloc=on` (merged in 3.19). Kept so seed-era " +
+            "command lines still parse; on the command line it acts in order, like any other parameter.",
+            (p, _) => p with { DebugPagealloc = false }, _ => null),
+
+        new("stack_depot_disable", BootParameterKind.Bool, BootParameterOrigin.Kernel, "off",
+            "Disable the stack depot: no stacks are stored, and page_owner records its failure handle instead.",
+            (p, v) => p with { StackDepotDisable = v != 0 }, p => OnOff(p.StackDepotDisable)),
+
+        new("stack_depot_max_pools", BootParameterKind.UInt, BootParameterOrigin.Kernel, DefaultStackDepotMaxPools.ToString(CultureInfo.InvariantCulture),
+            "Maximum number of 16 KiB stack depot pools (2025 addition). When they are full, saving a new stack " +
+            "fails and the saver falls back to its failure handle. Capped by what a 32-bit handle can address.",
+            (p, v) => p with { StackDepotMaxPools = (int)v }, p => Number(p.StackDepotMaxPools),
+            min: 1, max: StackHandle.MaxPoolCount),
+
+        new("page_owner_stack", BootParameterKind.Word, BootParameterOrigin.Project, "fp",
+            "PageExt addition (a 2021 proposal for the kernel, `page_owner_stack=off`, was never merged). How " +
+            "page_owner captures stacks: `fp` walks frame pointers (Linux x64; about 0.15 us, falls back to " +
+            "`managed` where unavailable), `managed` uses System.Diagnostics.StackTrace (portable, about 10 us), " +
+            "`caller` keeps one caller-info frame, `off` stores no stack.",
+            (p, v) => p with { PageOwnerStack = (StackCaptureMode)v }, p => s_stackModeWords[(int)p.PageOwnerStack],
+            words: s_stackModeWords),
+
+        new("debug_pagealloc_max_ranges", BootParameterKind.UInt, BootParameterOrigin.Project, DefaultDebugPageallocMaxRanges.ToString(CultureInfo.InvariantCulture),
+            "PageExt addition. Cap on page ranges debug_pagealloc keeps protected at once: every isolated protected " +
+            "range costs the process two memory mappings, and Linux aborts it at vm.max_map_count (65530).",
+            (p, v) => p with { DebugPageallocMaxRanges = (int)v }, p => Number(p.DebugPageallocMaxRanges),
+            min: 1, max: MaxDebugPageallocMaxRanges),
+
+        new("movablecore", BootParameterKind.Size, BootParameterOrigin.Kernel, "0",
+            "Memory for ZONE_MOVABLE, which holds only movable allocations. The kernel's `nn%` form is not accepted.",
+            (p, v) => p with { MovableCoreBytes = v }, p => Size(p.MovableCoreBytes)),
+
+        new("cma", BootParameterKind.Size, BootParameterOrigin.Kernel, "0",
+            "Size of the default contiguous memory allocator area. The kernel's `@start-end` placement form is not " +
+            "accepted.",
+            (p, v) => p with { CmaBytes = v }, p => Size(p.CmaBytes)),
+
+        new("mem", BootParameterKind.Size, BootParameterOrigin.Kernel, "0",
+            "Use at most this much memory; 0 (absent) means all of it. At least one 4 KiB page.",
+            (p, v) => p with { MemBytes = v }, p => Size(p.MemBytes),
+            min: 4096),
+    ];
+
+    /// <summary>Finds a parameter by name; '-' and '_' are equivalent (parameq()).</summary>
+    public static bool TryFind(ReadOnlySpan<char> name, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out BootParameterDefinition? definition)
+    {
+        foreach (var candidate in All)
+        {
+            if (NamesEqual(candidate.Name, name))
+            {
+                definition = candidate;
+                return true;
+            }
+        }
+
+        definition = null;
+        return false;
+    }
+
+    /// <summary>
+    /// The README's Markdown table of parameters: one row per definition, in table order, with
+    /// columns Parameter, Values, Default, Origin, Description. Pipes inside cells are escaped.
+    /// Lines end with '\n'.
+    /// </summary>
+    public static string RenderMarkdownTable()
+    {
+        var sb = new StringBuilder();
+        sb.Append("| Parameter | Values | Default | Origin | Description |\n");
+        sb.Append("|---|---|---|---|---|\n");
+        foreach (var d in All)
+        {
+            string name = d.Kind == BootParameterKind.Flag ? d.Name : d.Name + "=";
+            sb.Append("| `").Append(name).Append("` | ")
+                .Append(Escape(d.AllowedText)).Append(" | ")
+                .Append(Escape(d.DefaultText)).Append(" | ")
+                .Append(OriginText(d.Origin)).Append(" | ")
+                .Append(Escape(d.Description)).Append(" |\n");
+        }
+
+        return sb.ToString();
+    }
+
+    internal static bool NamesEqual(string canonical, ReadOnlySpan<char> name)
+    {
+        if (canonical.Length != name.Length)
+        {
+            return false;
+        }
+
+        for (int i = 0; i < name.Length; i++)
+        {
+            char c = name[i] == '-' ? '_' : name[i];
+            if (c != canonical[i])
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static string OriginText(BootParameterOrigin origin) => origin switch
+    {
+        BootParameterOrigin.Kernel => "kernel",
+        BootParameterOrigin.Seed2014 => "2014 seed (never merged)",
+        _ => "PageExt",
+    };
+
+    private static string Escape(string text) => text.Replace("|", "\\|", StringComparison.Ordinal);
+
+    private static string OnOff(bool value) => value ? "on" : "off";
+
+    private static string Number(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private static string? Size(ulong bytes) => bytes == 0 ? null : KernelStrings.FormatSize(bytes);
+}
