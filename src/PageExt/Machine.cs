@@ -1,3 +1,4 @@
+using PageExt.Boot;
 using PageExt.Buddy;
 using PageExt.Log;
 using PageExt.PageExtension;
@@ -23,9 +24,10 @@ public sealed unsafe class Machine : IDisposable
 {
     private readonly PhysicalMemory _memory;
 
-    private Machine(MachineDescription description, MemoryLayout layout, PhysicalMemory memory, Node[] nodes, Zone[] zones, KernelLog log)
+    private Machine(MachineDescription description, BootParameters parameters, MemoryLayout layout, PhysicalMemory memory, Node[] nodes, Zone[] zones, KernelLog log)
     {
         Description = description;
+        Parameters = parameters;
         Layout = layout;
         _memory = memory;
         Nodes = nodes;
@@ -36,6 +38,12 @@ public sealed unsafe class Machine : IDisposable
     }
 
     public MachineDescription Description { get; }
+
+    /// <summary>The effective boot parameters, parsed from <see cref="MachineDescription.CommandLine"/>.</summary>
+    public BootParameters Parameters { get; }
+
+    /// <summary>True when cma= reserved pageblocks (a kernel built with CONFIG_CMA shows the CMA column).</summary>
+    public bool HasCma => Parameters.CmaBytes > 0;
 
     internal MemoryLayout Layout { get; }
 
@@ -59,7 +67,11 @@ public sealed unsafe class Machine : IDisposable
     /// <summary>page_ext: the per-page extension tables and the clients that asked for them.</summary>
     public PageExtensions PageExt { get; private set; } = null!;
 
-    /// <summary>Boot a machine as described (the default: 1 GiB, one node, no debugging).</summary>
+    /// <summary>
+    /// Boot a machine as described (the default: 1 GiB, one node, no debugging). A command line
+    /// with malformed values is refused with a <see cref="BootParameterException"/> that names
+    /// every bad parameter and its allowed values; unknown parameters are logged and ignored.
+    /// </summary>
     public static Machine Boot(MachineDescription? description = null) => Boot(description, []);
 
     /// <summary>
@@ -69,8 +81,16 @@ public sealed unsafe class Machine : IDisposable
     internal static Machine Boot(MachineDescription? description, PageExtClient[] extraClients, Func<PageAllocator, IPageExtTableSource>? tableSource = null)
     {
         description ??= MachineDescription.Default;
+        var parse = BootCommandLine.Parse(description.CommandLine);
+        var parameters = parse.ThrowIfErrors();
         var log = new KernelLog();
-        var layout = MemoryLayout.Compute(description, movableBytes: 0);
+        log.Print($"Kernel command line: {description.CommandLine}");
+        foreach (var line in parse.Log)
+        {
+            log.Print(line);
+        }
+
+        var layout = MemoryLayout.Compute(description, (long)parameters.MovableCoreBytes, (long)parameters.MemBytes);
         var memory = new PhysicalMemory(layout.MaxPfn);
         try
         {
@@ -89,7 +109,7 @@ public sealed unsafe class Machine : IDisposable
                 nodes[n] = new Node(n, new Pfn(start), end - start, nodeZones);
             }
 
-            var machine = new Machine(description, layout, memory, nodes, zones, log);
+            var machine = new Machine(description, parameters, layout, memory, nodes, zones, log);
             machine.BringUpMemory();
             machine.InitPageExt(extraClients, tableSource?.Invoke(machine.Allocator) ?? new BuddyTableSource(machine.Allocator));
             return machine;
@@ -130,6 +150,8 @@ public sealed unsafe class Machine : IDisposable
             _memory.SetState(section, SectionState.Online);
         }
 
+        ReserveCma((long)Parameters.CmaBytes);
+
         foreach (var zone in Zones)
         {
             var (start, end) = layout.ZoneRanges[zone.Node, (int)zone.Type];
@@ -166,6 +188,35 @@ public sealed unsafe class Machine : IDisposable
         Hotplug.Register(PageExt);
         var hooks = clients.Where(c => c.HasSpace).OfType<IPageAllocatorHook>().ToArray();
         Allocator.InstallHooks(hooks);
+    }
+
+    /// <summary>
+    /// cma=: mark pageblocks at the top of node 0's highest non-movable zone MIGRATE_CMA before
+    /// their pages are freed, so they start out on the CMA free lists (cma_init_reserved_areas).
+    /// </summary>
+    private void ReserveCma(long bytes)
+    {
+        if (bytes <= 0)
+        {
+            return;
+        }
+
+        var zone = Nodes[0].Zones.Where(z => z.Type != ZoneType.Movable && z.SpannedPages > 0).LastOrDefault()
+            ?? throw new ArgumentException("cma=: the machine has no zone to take the area from");
+        ulong blocks = (ulong)(bytes >> PageSize.Shift) / Pageblock.Pages;
+        if (blocks == 0 || blocks * Pageblock.Pages > zone.SpannedPages / 2)
+        {
+            throw new ArgumentException(
+                $"cma={bytes >> 20}M does not fit: it must be at least one 2 MiB pageblock and at most half of the {zone.Name} zone ({zone.SpannedPages * PageSize.Bytes / 2 >> 20} MiB)");
+        }
+
+        ulong start = zone.EndPfn.Value - (blocks * Pageblock.Pages);
+        for (ulong block = start; block < zone.EndPfn.Value; block += Pageblock.Pages)
+        {
+            _memory.SetPageblockType(block, MigrateType.Cma);
+        }
+
+        Log.Print($"cma: Reserved {bytes >> 20} MiB at 0x{start << PageSize.Shift:x16}");
     }
 
     /// <summary>memmap_init_zone(): span, present and managed pages; every pageblock Movable; reserved pages marked.</summary>

@@ -38,7 +38,7 @@ internal sealed class DemoCommand : ICliCommand
         var output = context.Stdout;
         output.WriteLine($"# pageext demo: {machine.Description.MemoryBytes >> 20} MiB, {machine.Nodes.Count} node(s), workload seed {options.Seed}: {allocated} allocations ({failed} failed), {workload.Live.Count} blocks live");
         output.WriteLine("# /proc/buddyinfo");
-        var snapshot = MemorySnapshot.Capture(machine, showCma: false);
+        var snapshot = MemorySnapshot.Capture(machine, showCma: machine.HasCma);
         BuddyInfo.Write(output, snapshot);
         output.WriteLine();
         output.WriteLine("# /proc/pagetypeinfo");

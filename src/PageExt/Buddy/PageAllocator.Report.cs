@@ -107,7 +107,7 @@ public sealed unsafe partial class PageAllocator
         {
             text.Append("page: refcount:").Append(report.RefCount).Append(" mapcount:0 mapping:0000000000000000 index:0x0 pfn:")
                 .Append(report.Pfn).Append('\n');
-            text.Append("flags: 0x").Append(report.Flags.ToString("x")).Append('\n');
+            text.Append("flags: ").Append(PageFlagNames.Format(report.Flags)).Append('\n');
         }
 
         text.Append("page dumped because: ").Append(report.Message);
@@ -117,5 +117,5 @@ public sealed unsafe partial class PageAllocator
 
     /// <summary>warn_alloc(): the allocation-failure line, with the mask decoded.</summary>
     private void WarnAlloc(GfpFlags gfp, int order) =>
-        _log.Print($"{_currentTask()}: page allocation failure: order:{order}, mode:0x{(uint)gfp:x}, nodemask=(null)");
+        _log.Print($"{_currentTask()}: page allocation failure: order:{order}, mode:{GfpFlagNames.FormatWithValue(gfp)}, nodemask=(null)");
 }

@@ -49,13 +49,20 @@ internal sealed class MemoryLayout
         return false;
     }
 
-    public static MemoryLayout Compute(MachineDescription description, long movableBytes)
+    /// <param name="movableBytes">movablecore=: memory for ZONE_MOVABLE, split between nodes.</param>
+    /// <param name="memLimitBytes">mem=: use at most this much of the described memory (0 = all).</param>
+    public static MemoryLayout Compute(MachineDescription description, long movableBytes, long memLimitBytes = 0)
     {
         long memory = description.MemoryBytes;
+        if (memLimitBytes > 0 && memLimitBytes < memory)
+        {
+            memory = memLimitBytes & ~(AlignBytes - 1);
+        }
+
         if (memory < MinMemoryBytes || memory > MaxMemoryBytes || memory % AlignBytes != 0)
         {
             throw new ArgumentOutOfRangeException(nameof(description), memory,
-                $"memory must be a multiple of 2 MiB from {MinMemoryBytes >> 20} MiB to {MaxMemoryBytes >> 40} TiB");
+                $"memory must be a multiple of 2 MiB from {MinMemoryBytes >> 20} MiB to {MaxMemoryBytes >> 40} TiB (after any mem= limit)");
         }
 
         if (description.HotplugBytes < 0 || description.HotplugBytes % MemorySection.SizeBytes != 0)
@@ -90,6 +97,11 @@ internal sealed class MemoryLayout
         for (int n = 0; n < nodeCount; n++)
         {
             var (start, end) = nodes[n];
+            if (end <= start)
+            {
+                throw new ArgumentOutOfRangeException(nameof(description), memory, $"node {n} would have no memory after the mem= limit");
+            }
+
             zones[n, (int)ZoneType.Dma] = Clip(start, end, 0, ZoneTypes.DmaEndPfn);
             zones[n, (int)ZoneType.Dma32] = Clip(start, end, ZoneTypes.DmaEndPfn, ZoneTypes.Dma32EndPfn);
             zones[n, (int)ZoneType.Normal] = Clip(start, end, ZoneTypes.Dma32EndPfn, ulong.MaxValue);
