@@ -19,21 +19,24 @@ public sealed unsafe partial class PageAllocator
         int highest = GfpZone(gfp);
         var type = MigrateTypes.FromGfp(gfp);
         var alloc = type == MigrateType.Movable ? AllocFlags.Cma : 0;
-        var zonelist = _zonelists[preferredNode][highest];
 
         // Fast path: a block already in this thread's cache for the first zone. Those pages were
         // taken off the zone's free count when cached, so no watermark is at stake.
-        if (order <= PageOrder.Costly && type < MigrateType.HighAtomic && zonelist.Length != 0)
+        if (order <= PageOrder.Costly && type < MigrateType.HighAtomic)
         {
-            var first = zonelist[0];
-            uint cached = TryCachePop(first, order, type);
-            if (cached != Page.NoPfn)
+            int first = _fastZone[(preferredNode * ZoneTypes.Count) + highest];
+            if (first >= 0)
             {
-                PrepNewPage(first, cached, order, gfp, type);
-                return cached;
+                uint cached = TryCachePop(first, order, type);
+                if (cached != Page.NoPfn)
+                {
+                    PrepNewPage(PageFlagsLayout.Pack(first / ZoneTypes.Count, first % ZoneTypes.Count), cached, order, gfp, type);
+                    return cached;
+                }
             }
         }
 
+        var zonelist = _zonelists[preferredNode][highest];
         uint pfn = GetPageFromFreelist(zonelist, gfp, order, type, alloc | AllocFlags.WmarkLow, highest);
         if (pfn == Page.NoPfn)
         {
@@ -44,7 +47,7 @@ public sealed unsafe partial class PageAllocator
             }
         }
 
-        PrepNewPage(ZoneOfOnline(pfn), pfn, order, gfp, type);
+        PrepNewPage(ZoneOfOnline(pfn).FlagBits, pfn, order, gfp, type);
         return pfn;
     }
 
@@ -317,10 +320,9 @@ public sealed unsafe partial class PageAllocator
     /// zero it when asked, and make it compound when asked.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void PrepNewPage(Zone zone, uint pfn, int order, GfpFlags gfp, MigrateType type)
+    private void PrepNewPage(ulong zoneBits, uint pfn, int order, GfpFlags gfp, MigrateType type)
     {
         Page* page = _vmemmap + pfn;
-        ulong zoneBits = zone.FlagBits;
         page->Flags = zoneBits;
         page->RefCount = 1;
         page->AllocOrder = (byte)order;

@@ -11,7 +11,7 @@ public sealed unsafe partial class PageAllocator
     /// <summary>__free_pages(): check the page, run the clients, then cache it per CPU or merge it into the buddy lists.</summary>
     private void FreePagesCore(ulong pfn, int order)
     {
-        if (!_memory.IsOnline(pfn) || (uint)order > PageOrder.Max)
+        if (!IsOnline(pfn) || (uint)order > PageOrder.Max)
         {
             ReportOutOfRange(pfn, order, (uint)order > PageOrder.Max
                 ? $"order {order} is above MAX_PAGE_ORDER ({PageOrder.Max})"

@@ -73,14 +73,14 @@ public sealed unsafe partial class PageAllocator
     /// list. No refill here (that needs the watermark check), so it never takes a lock.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private uint TryCachePop(Zone zone, int order, MigrateType type)
+    private uint TryCachePop(int zoneIndex, int order, MigrateType type)
     {
         var cache = CurrentCache();
         Volatile.Write(ref cache.InUse, 1);
         uint pfn = Page.NoPfn;
         if (Volatile.Read(ref cache.DrainRequested) == 0)
         {
-            ref PerCpuPages lists = ref cache.Lists(zone.Index);
+            ref PerCpuPages lists = ref cache.Lists(zoneIndex);
             int list = PerCpuPages.ListIndex(order, type);
             pfn = lists.Heads[list];
             if (pfn != Page.NoPfn)
@@ -165,7 +165,7 @@ public sealed unsafe partial class PageAllocator
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void FreeUnrefPage(Zone zone, uint pfn, int order)
     {
-        var blockType = _memory.PageblockType(pfn);
+        var blockType = BlockType(pfn);
         if (blockType >= MigrateType.HighAtomic)
         {
             if (blockType == MigrateType.Isolate)
@@ -342,10 +342,17 @@ public sealed unsafe partial class PageAllocator
     /// <summary>The machine is going away: threads must stop reaching its caches.</summary>
     internal void Shutdown()
     {
+        if (_shutdown)
+        {
+            return;
+        }
+
         _shutdown = true;
         if (t_cache?.Allocator == this)
         {
             t_cache = null;
         }
+
+        System.Runtime.InteropServices.NativeMemory.Free(_fastZone);
     }
 }

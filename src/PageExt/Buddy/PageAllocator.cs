@@ -29,6 +29,13 @@ public sealed unsafe partial class PageAllocator
     private readonly PhysicalMemory _memory;
     private readonly Page* _vmemmap;
     private readonly ulong _maxPfn;
+
+    // The physical memory's tables, cached here so the hot paths reach them in one load.
+    private readonly SectionState* _sectionStates;
+    private readonly byte* _pageblockTypes;
+
+    /// <summary>[node * zone types + highest zone]: index of the first zone of that zonelist, -1 if none.</summary>
+    private readonly int* _fastZone;
     private readonly Zone[] _zones;
     private readonly Node[] _nodes;
 
@@ -50,6 +57,9 @@ public sealed unsafe partial class PageAllocator
         _memory = memory;
         _vmemmap = memory.Vmemmap;
         _maxPfn = memory.MaxPfn;
+        _sectionStates = memory.SectionStates;
+        _pageblockTypes = memory.PageblockTypes;
+        _fastZone = (int*)System.Runtime.InteropServices.NativeMemory.Alloc((nuint)(nodes.Length * ZoneTypes.Count), sizeof(int));
         _nodes = nodes;
         _zones = zones;
         _log = log;
@@ -187,6 +197,14 @@ public sealed unsafe partial class PageAllocator
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private Zone ZoneOfOnline(ulong pfn) => _zones[_memory.PageblockZone(pfn)];
 
+    /// <summary>pfn_to_online_page() != NULL, from the cached section table.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool IsOnline(ulong pfn) => pfn < _maxPfn && _sectionStates[pfn >> MemorySection.PagesShift] == SectionState.Online;
+
+    /// <summary>get_pfnblock_migratetype() of a validated PFN, from the cached pageblock table.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private MigrateType BlockType(ulong pfn) => (MigrateType)_pageblockTypes[pfn >> Pageblock.Order];
+
     /// <summary>
     /// numa_node_id(): the node a thread allocates from first. Threads are spread over the nodes by
     /// their managed id and stay put, as a task mostly stays on its CPU's node.
@@ -232,6 +250,7 @@ public sealed unsafe partial class PageAllocator
                 }
 
                 lists[preferred][highest] = [.. list];
+                Volatile.Write(ref _fastZone[(preferred * ZoneTypes.Count) + highest], list.Count > 0 ? list[0].Index : -1);
             }
         }
 

@@ -76,6 +76,12 @@ public sealed unsafe class PhysicalMemory : IDisposable
 
     public int SectionCount => _sections.Length;
 
+    /// <summary>Section states by section number, for callers that cache the table (hot paths).</summary>
+    internal SectionState* SectionStates => _sectionStates;
+
+    /// <summary>Migrate type by pageblock number, for callers that cache the table (hot paths).</summary>
+    internal byte* PageblockTypes => _pageblockTypes;
+
     /// <summary>Base of the memory map: the descriptor of PFN p is at <c>Vmemmap + p</c>.</summary>
     internal Page* Vmemmap => (Page*)_memmap;
 
