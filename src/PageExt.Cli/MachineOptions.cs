@@ -91,7 +91,12 @@ internal sealed class MachineOptions
         {
             return Machine.Boot(new MachineDescription { MemoryBytes = MemoryBytes, Nodes = Nodes, CommandLine = CommandLine });
         }
-        catch (ArgumentException ex)
+        catch (Boot.BootParameterException ex)
+        {
+            context.Stderr.WriteLine($"pageext: bad boot command line: {ex.Message}");
+            return null;
+        }
+        catch (Exception ex) when (ex is ArgumentException or InsufficientMemoryException)
         {
             context.Stderr.WriteLine($"pageext: cannot boot: {ex.Message}");
             return null;

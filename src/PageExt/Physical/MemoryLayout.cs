@@ -61,14 +61,12 @@ internal sealed class MemoryLayout
 
         if (memory < MinMemoryBytes || memory > MaxMemoryBytes || memory % AlignBytes != 0)
         {
-            throw new ArgumentOutOfRangeException(nameof(description), memory,
-                $"memory must be a multiple of 2 MiB from {MinMemoryBytes >> 20} MiB to {MaxMemoryBytes >> 40} TiB (after any mem= limit)");
+            throw new ArgumentException($"memory must be a multiple of 2 MiB from {MinMemoryBytes >> 20} MiB to {MaxMemoryBytes >> 40} TiB (after any mem= limit); got {memory}");
         }
 
         if (description.HotplugBytes < 0 || description.HotplugBytes % MemorySection.SizeBytes != 0)
         {
-            throw new ArgumentOutOfRangeException(nameof(description), description.HotplugBytes,
-                "hotplug room must be a non-negative multiple of the 128 MiB section size");
+            throw new ArgumentException($"hotplug room must be a non-negative multiple of the 128 MiB section size; got {description.HotplugBytes}");
         }
 
         ulong bootEnd = (ulong)memory >> PageSize.Shift;
@@ -76,8 +74,7 @@ internal sealed class MemoryLayout
         int nodeCount = description.Nodes;
         if (nodeCount < 1 || nodeCount > 64 || (ulong)nodeCount > sections)
         {
-            throw new ArgumentOutOfRangeException(nameof(description), nodeCount,
-                $"nodes must be 1..{Math.Min(64UL, sections)}: each node needs at least one 128 MiB section");
+            throw new ArgumentException($"nodes must be 1..{Math.Min(64UL, sections)}: each node needs at least one 128 MiB section; got {nodeCount}");
         }
 
         ulong maxPfn = (sections << MemorySection.PagesShift) + ((ulong)description.HotplugBytes >> PageSize.Shift);
@@ -99,7 +96,7 @@ internal sealed class MemoryLayout
             var (start, end) = nodes[n];
             if (end <= start)
             {
-                throw new ArgumentOutOfRangeException(nameof(description), memory, $"node {n} would have no memory after the mem= limit");
+                throw new ArgumentException($"node {n} would have no memory after the mem= limit; got {memory}");
             }
 
             zones[n, (int)ZoneType.Dma] = Clip(start, end, 0, ZoneTypes.DmaEndPfn);
@@ -133,14 +130,13 @@ internal sealed class MemoryLayout
         {
             if (hole.StartBytes < 0 || hole.SizeBytes <= 0 || hole.StartBytes % AlignBytes != 0 || hole.SizeBytes % AlignBytes != 0)
             {
-                throw new ArgumentOutOfRangeException(nameof(description), hole,
-                    "holes must start and end on 2 MiB (pageblock) boundaries");
+                throw new ArgumentException($"holes must start and end on 2 MiB (pageblock) boundaries; got {hole}");
             }
 
             ulong start = (ulong)hole.StartBytes >> PageSize.Shift, end = (ulong)hole.EndBytes >> PageSize.Shift;
             if (end > bootEnd)
             {
-                throw new ArgumentOutOfRangeException(nameof(description), hole, "a hole must lie inside boot memory");
+                throw new ArgumentException($"a hole must lie inside boot memory; got {hole}");
             }
 
             holes.Add((start, end));
