@@ -1,0 +1,26 @@
+namespace PageExt.Stacks;
+
+/// <summary>
+/// The names of a stored stack, innermost frame first, captured once when the stack was first
+/// saved (a depot miss). Raw frame-pointer addresses have no public mapping back to .NET methods,
+/// so this is what dumps print.
+/// </summary>
+public sealed class ResolvedStack
+{
+    private readonly ResolvedFrame[] _frames;
+
+    public ResolvedStack(IEnumerable<ResolvedFrame> frames)
+    {
+        _frames = frames.ToArray();
+    }
+
+    public IReadOnlyList<ResolvedFrame> Frames => _frames;
+
+    /// <summary>
+    /// The identity of the logical stack: the sequence of (method, IL offset). Tiered compilation
+    /// moves return addresses, so one call path can produce several raw stacks; they share this key.
+    /// </summary>
+    internal LogicalStackKey LogicalKey => new(_frames);
+
+    public override string ToString() => string.Join('\n', _frames.Select(f => f.ToString()));
+}
