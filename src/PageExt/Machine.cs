@@ -64,6 +64,9 @@ public sealed unsafe class Machine : IDisposable
     /// <summary>Everything the machine printed, boot messages first.</summary>
     public KernelLog Log { get; }
 
+    /// <summary>page_owner: who owns every page (enabled by page_owner=on).</summary>
+    public PageOwner.PageOwner PageOwner { get; private set; } = null!;
+
     /// <summary>page_ext: the per-page extension tables and the clients that asked for them.</summary>
     public PageExtensions PageExt { get; private set; } = null!;
 
@@ -176,8 +179,9 @@ public sealed unsafe class Machine : IDisposable
     /// </summary>
     private void InitPageExt(PageExtClient[] extraClients, IPageExtTableSource source)
     {
-        PageExtClient[] clients = [.. extraClients];
-        if (!PageExtFeature.Supported && clients.Length > 0)
+        PageOwner = new PageOwner.PageOwner(this, Parameters);
+        PageExtClient[] clients = [PageOwner, .. extraClients];
+        if (!PageExtFeature.Supported && clients.Any(c => c.Need()))
         {
             Log.Print("page_ext: disabled for this process (PAGEEXT_SUPPORTED=0); clients ignored");
             clients = [];

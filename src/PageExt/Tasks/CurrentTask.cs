@@ -20,6 +20,9 @@ public static partial class CurrentTask
     [ThreadStatic]
     private static string? t_comm;
 
+    [ThreadStatic]
+    private static CommBytes t_commBytes;
+
     private static readonly string s_processComm = Truncate(ProcessName());
 
     /// <summary>current->tgid.</summary>
@@ -41,6 +44,25 @@ public static partial class CurrentTask
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         get => t_comm ?? InitComm();
+    }
+
+    /// <summary>current->comm as the 16 NUL-padded bytes struct page_owner stores (ASCII; other characters as '?').</summary>
+    public static CommBytes CommAsBytes
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get
+        {
+            var bytes = t_commBytes;
+            return bytes.IsEmpty ? InitCommBytes() : bytes;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static CommBytes InitCommBytes()
+    {
+        var bytes = CommBytes.From(Comm);
+        t_commBytes = bytes;
+        return bytes;
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]

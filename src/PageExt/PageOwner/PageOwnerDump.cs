@@ -1,0 +1,165 @@
+using System.Globalization;
+using System.Text;
+using PageExt.Buddy;
+using PageExt.Formatting;
+using PageExt.PageExtension;
+using PageExt.Pages;
+using PageExt.Physical;
+using PageExt.Stacks;
+using PageExt.Zones;
+
+namespace PageExt.PageOwner;
+
+/// <summary>
+/// /sys/kernel/debug/page_owner (read_page_owner): one record per allocated block, walked by PFN.
+/// Streams: it holds one record's text at a time, so dumping a machine of any size runs in
+/// bounded memory. Free blocks, per-CPU pages, guard pages, freed pages, tail pages and pages
+/// without a handle produce nothing, exactly as in the kernel's walk.
+/// <para>
+/// Concurrency: takes no allocator lock (the kernel takes none either), so a dump of a busy
+/// machine may show a block half-way through an allocation or a free; it holds page_ext's reader
+/// section so no table is freed under it.
+/// </para>
+/// </summary>
+public static unsafe class PageOwnerDump
+{
+    /// <summary>3.19 numbering of migrate types (Unmovable, Reclaimable, Movable, Reserve, CMA, Isolate).</summary>
+    private static readonly int[] s_seedTypeNumbers = [0, 2, 1, 3, 4, 5];
+
+    /// <summary>Write every record from <paramref name="startPfn"/> (lseek to a PFN) on. Returns the records written.</summary>
+    public static long Write(TextWriter output, PageOwner owner, DumpFormat format = DumpFormat.Modern, ulong startPfn = 0)
+    {
+        var machine = owner.Machine;
+        var allocator = machine.Allocator;
+        var memory = machine.Memory;
+        var depot = owner.Depot!;
+        var pageExt = owner.PageExt;
+        var text = new StringBuilder(1024);
+        long records = 0;
+        using var reader = pageExt.EnterReader();
+        for (ulong pfn = startPfn; pfn < memory.MaxPfn; pfn++)
+        {
+            if ((pfn & (PageOrder.MaxOrderPages - 1)) == 0 && !memory.IsValid(pfn))
+            {
+                pfn += PageOrder.MaxOrderPages - 1;
+                continue;
+            }
+
+            if (!memory.IsOnline(pfn))
+            {
+                continue;
+            }
+
+            Page* page = allocator.PageAt(pfn);
+            byte type = page->Type;
+            if (type is (byte)PageType.Buddy or (byte)PageType.PerCpu)
+            {
+                uint order = page->Private;
+                if (order <= PageOrder.Max)
+                {
+                    pfn += (1UL << (int)order) - 1;
+                }
+
+                continue;
+            }
+
+            var entry = owner.EntryOf(pfn, out ulong* flags);
+            if (entry == null)
+            {
+                continue;
+            }
+
+            ulong extFlags = *flags;
+            if ((extFlags & (ulong)PageExtFlags.Owner) == 0 || (extFlags & (ulong)PageExtFlags.OwnerAllocated) == 0)
+            {
+                continue;
+            }
+
+            var snapshot = *entry;
+            if ((pfn & ((1UL << snapshot.Order) - 1)) != 0 || snapshot.Handle == 0)
+            {
+                continue;
+            }
+
+            text.Clear();
+            if (format == DumpFormat.Modern)
+            {
+                AppendModern(text, pfn, page->Flags, snapshot, machine);
+            }
+            else
+            {
+                AppendSeed(text, pfn, page->Flags, snapshot, machine);
+            }
+
+            output.Write(text);
+            if (format == DumpFormat.Modern)
+            {
+                depot.Print(output, new StackHandle(snapshot.Handle));
+            }
+            else
+            {
+                PrintSeedFrames(output, depot, new StackHandle(snapshot.Handle));
+            }
+
+            output.Write('\n');
+            records++;
+        }
+
+        return records;
+    }
+
+    /// <summary>The modern record's two header lines.</summary>
+    internal static void AppendModern(StringBuilder text, ulong pfn, ulong pageFlags, in PageOwnerEntry entry, Machine machine)
+    {
+        var gfp = (GfpFlags)entry.GfpMask;
+        var blockType = machine.Allocator.PageblockMigrateType(new Pfn(pfn));
+        text.Append("Page allocated via order ").Append(entry.Order)
+            .Append(", mask ").Append(GfpFlagNames.FormatWithValue(gfp))
+            .Append(", pid ").Append(entry.Pid)
+            .Append(", tgid ").Append(entry.Tgid)
+            .Append(" (").Append(entry.Comm.ToString()).Append(')')
+            .Append(", ts ").Append(entry.TsNsec).Append(" ns\n");
+        text.Append("PFN 0x").Append(pfn.ToString("x", CultureInfo.InvariantCulture))
+            .Append(" type ").Append(MigrateTypes.Name(MigrateTypes.FromGfp(gfp)))
+            .Append(" Block ").Append(pfn >> Pageblock.Order)
+            .Append(" type ").Append(MigrateTypes.Name(blockType))
+            .Append(" Flags ").Append(PageFlagNames.Format(pageFlags)).Append('\n');
+    }
+
+    /// <summary>The 2014 record's two header lines (3.19 bit layout and type numbers).</summary>
+    private static void AppendSeed(StringBuilder text, ulong pfn, ulong pageFlags, in PageOwnerEntry entry, Machine machine)
+    {
+        var gfp = (GfpFlags)entry.GfpMask;
+        var blockType = machine.Allocator.PageblockMigrateType(new Pfn(pfn));
+        bool fallback = blockType != MigrateTypes.FromGfp(gfp);
+        text.Append("Page allocated via order ").Append(entry.Order)
+            .Append(", mask 0x").Append(SeedGfp.FromModern(gfp).ToString("x", CultureInfo.InvariantCulture)).Append('\n');
+        text.Append("PFN ").Append(pfn)
+            .Append(" Block ").Append(pfn >> Pageblock.Order)
+            .Append(" type ").Append(s_seedTypeNumbers[(int)blockType])
+            .Append(' ').Append(fallback ? "Fallback" : "        ")
+            .Append(" Flags ").Append(SeedFlagColumns.Format(SeedFlagColumns.FromPageFlags((PageFlags)(pageFlags & PageFlagsLayout.FlagsMask))))
+            .Append('\n');
+    }
+
+    /// <summary>snprint_stack_trace() of 3.19: " [&lt;address&gt;] symbol", at most 8 entries, ULONG_MAX-terminated when shorter.</summary>
+    private static void PrintSeedFrames(TextWriter output, StackDepot depot, StackHandle handle)
+    {
+        const int seedDepth = 8;
+        var addresses = depot.Fetch(handle);
+        var symbols = depot.GetSymbols(handle);
+        int count = Math.Min(addresses.Length, seedDepth);
+        for (int i = 0; i < count; i++)
+        {
+            string symbol = symbols is not null && i < symbols.Frames.Count
+                ? symbols.Frames[i].ToString()
+                : "0x" + ((ulong)addresses[i]).ToString("x", CultureInfo.InvariantCulture);
+            output.Write($" [<{(ulong)addresses[i]:x16}>] {symbol}\n");
+        }
+
+        if (count < seedDepth)
+        {
+            output.Write(" [<ffffffffffffffff>] 0xffffffffffffffff\n");
+        }
+    }
+}

@@ -1,0 +1,80 @@
+using PageExt.Stacks;
+
+namespace PageExt.PageOwner;
+
+/// <summary>
+/// /sys/kernel/debug/page_owner_stacks/ (v6.9, v6.19): per allocation stack, the base pages it
+/// holds now. Stacks are listed newest first; entries with fewer live pages than 1 or than
+/// <see cref="PageOwner.CountThreshold"/> are hidden from the page-counting files.
+/// <para>
+/// Handles that tiered compilation split for one logical stack (the same methods at the same IL
+/// offsets, reached through different machine code) are merged under the first handle seen, so
+/// one call path prints once with all of its pages.
+/// </para>
+/// </summary>
+public static class PageOwnerStacks
+{
+    /// <summary>show_stacks: frames, then "nr_base_pages: N".</summary>
+    public static void WriteStacks(TextWriter output, PageOwner owner) => Write(output, owner, frames: true, handle: false, pages: true);
+
+    /// <summary>show_handles (v6.19): "handle: H", then "nr_base_pages: N".</summary>
+    public static void WriteHandles(TextWriter output, PageOwner owner) => Write(output, owner, frames: false, handle: true, pages: true);
+
+    /// <summary>show_stacks_handles (v6.19): frames, then "handle: H"; no threshold, no page count.</summary>
+    public static void WriteStacksHandles(TextWriter output, PageOwner owner) => Write(output, owner, frames: true, handle: true, pages: false);
+
+    /// <summary>The logical stacks with their live base pages, newest first.</summary>
+    public static IReadOnlyList<(StackHandle Handle, long BasePages)> Collect(PageOwner owner)
+    {
+        var depot = owner.Depot ?? throw new InvalidOperationException("page_owner is disabled (boot with page_owner=on)");
+        var order = new List<StackHandle>();
+        var pages = new Dictionary<StackHandle, long>();
+        foreach (var handle in owner.Stacks)
+        {
+            var logical = depot.GetLogicalHandle(handle);
+            if (!logical.IsValid)
+            {
+                logical = handle;
+            }
+
+            if (!pages.ContainsKey(logical))
+            {
+                order.Add(logical);
+                pages[logical] = 0;
+            }
+
+            pages[logical] += owner.LiveBasePages(handle);
+        }
+
+        return order.Select(h => (h, pages[h])).ToArray();
+    }
+
+    private static void Write(TextWriter output, PageOwner owner, bool frames, bool handle, bool pages)
+    {
+        var depot = owner.Depot!;
+        foreach (var (stack, basePages) in Collect(owner))
+        {
+            if (pages && (basePages < 1 || basePages < owner.CountThreshold))
+            {
+                continue;
+            }
+
+            if (frames)
+            {
+                depot.Print(output, stack);
+            }
+
+            if (handle)
+            {
+                output.Write($"handle: {(int)stack.Value}\n");
+            }
+
+            if (pages)
+            {
+                output.Write($"nr_base_pages: {basePages}\n");
+            }
+
+            output.Write('\n');
+        }
+    }
+}

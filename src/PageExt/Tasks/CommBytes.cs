@@ -1,0 +1,49 @@
+using System.Runtime.InteropServices;
+
+namespace PageExt.Tasks;
+
+/// <summary>
+/// A task name as the kernel stores it (char comm[TASK_COMM_LEN]): 16 bytes, NUL padded, at most
+/// 15 characters. Two words so it is copied with two stores.
+/// </summary>
+[StructLayout(LayoutKind.Sequential, Size = 16)]
+public readonly struct CommBytes
+{
+    private readonly ulong _low;
+    private readonly ulong _high;
+
+    private CommBytes(ulong low, ulong high)
+    {
+        _low = low;
+        _high = high;
+    }
+
+    public bool IsEmpty => _low == 0 && _high == 0;
+
+    public static CommBytes From(string name)
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        bytes.Clear();
+        for (int i = 0; i < Math.Min(name.Length, CurrentTask.CommLength); i++)
+        {
+            char c = name[i];
+            bytes[i] = c is >= ' ' and < (char)0x7f ? (byte)c : (byte)'?';
+        }
+
+        if (name.Length == 0)
+        {
+            bytes[0] = (byte)'?';
+        }
+
+        return new CommBytes(MemoryMarshal.Read<ulong>(bytes), MemoryMarshal.Read<ulong>(bytes[8..]));
+    }
+
+    public override string ToString()
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        MemoryMarshal.Write(bytes, _low);
+        MemoryMarshal.Write(bytes[8..], _high);
+        int length = bytes.IndexOf((byte)0);
+        return System.Text.Encoding.ASCII.GetString(bytes[..(length < 0 ? 16 : length)]);
+    }
+}
