@@ -1,3 +1,4 @@
+using PageExt.Cli.Workloads;
 using PageExt.Views;
 using PageExt.Workloads;
 
@@ -32,13 +33,12 @@ internal sealed class DemoCommand : ICliCommand
             return 2;
         }
 
-        var workload = new DemoWorkload(machine, options.Seed);
-        workload.Run(options.Steps);
-        var (allocated, failed, _) = workload.Counts;
+        var ops = DemoWorkload.Generate(machine.Zones.Sum(z => z.ManagedPages), options.Seed, options.Steps);
+        var (allocated, failed, freed, _) = WorkloadRunner.Run(machine, ops, TextWriter.Null);
         var output = context.Stdout;
-        output.WriteLine($"# pageext demo: {machine.Description.MemoryBytes >> 20} MiB, {machine.Nodes.Count} node(s), workload seed {options.Seed}: {allocated} allocations ({failed} failed), {workload.Live.Count} blocks live");
+        output.WriteLine($"# pageext demo: {machine.Description.MemoryBytes >> 20} MiB, {machine.Nodes.Count} node(s), workload seed {options.Seed}: {allocated} allocations ({failed} failed), {freed} frees");
         output.WriteLine("# /proc/buddyinfo");
-        var snapshot = MemorySnapshot.Capture(machine, showCma: machine.HasCma);
+        var snapshot = ProcFiles.Snapshot(machine);
         BuddyInfo.Write(output, snapshot);
         output.WriteLine();
         output.WriteLine("# /proc/pagetypeinfo");
