@@ -31,9 +31,12 @@ public static class StackSaver
     /// <summary>PAGE_OWNER_STACK_DEPTH: frames kept per stack.</summary>
     public const int MaxDepth = 16;
 
-    // Caller-info key: the tag word, then the call site's number in s_callerInfos.
+    // Caller-info key: the tag word, then the call site's number in s_callerIds. The compiler
+    // passes caller-info strings as literals, which are interned, so the table compares them by
+    // reference (a few ns) instead of hashing a whole file path; an equal string from elsewhere
+    // only costs a second record, which GetLogicalHandle merges back.
     private static readonly nuint s_callerTag = unchecked((nuint)0x43414C4C45522121UL);
-    private static readonly ConcurrentDictionary<CallerInfo, nuint> s_callerInfos = new();
+    private static readonly ConcurrentDictionary<CallerInfo, nuint> s_callerIds = new(new ReferenceCallerInfoComparer());
     private static long s_nextCallerId;
 
     [ThreadStatic]
@@ -155,14 +158,23 @@ public static class StackSaver
             site = new CallerInfo("<unknown>", string.Empty, 0);
         }
 
-        if (!s_callerInfos.TryGetValue(site, out nuint id))
+        if (!s_callerIds.TryGetValue(site, out nuint id))
         {
-            id = s_callerInfos.GetOrAdd(site, static _ => (nuint)Interlocked.Increment(ref s_nextCallerId));
+            id = s_callerIds.GetOrAdd(site, static _ => (nuint)Interlocked.Increment(ref s_nextCallerId));
         }
 
         Span<nuint> key = [s_callerTag, id];
         return depot.TryGet(key, out var handle)
             ? handle
             : depot.Save(key, new ResolvedStack([new ResolvedFrame(site.Member, 0, 0, 0, site.File, site.Line)]));
+    }
+
+    private sealed class ReferenceCallerInfoComparer : IEqualityComparer<CallerInfo>
+    {
+        public bool Equals(CallerInfo x, CallerInfo y) =>
+            ReferenceEquals(x.Member, y.Member) && ReferenceEquals(x.File, y.File) && x.Line == y.Line;
+
+        public int GetHashCode(CallerInfo obj) =>
+            HashCode.Combine(RuntimeHelpers.GetHashCode(obj.File), RuntimeHelpers.GetHashCode(obj.Member), obj.Line);
     }
 }

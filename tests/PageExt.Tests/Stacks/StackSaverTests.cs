@@ -212,6 +212,12 @@ public class StackSaverTests
         var d = StackSaver.Save(depot, 0, StackCaptureMode.Caller, new CallerInfo("Alloc", "/src/x.cs", 13));
         Assert.Equal(b, c);
         Assert.NotEqual(b, d);
+
+        // Equal text in other string instances: another record, the same logical stack.
+        var copy = StackSaver.Save(depot, 0, StackCaptureMode.Caller, new CallerInfo(new string("Alloc".AsSpan()), new string("/src/x.cs".AsSpan()), 12));
+        Assert.NotEqual(b, copy);
+        Assert.Equal(depot.GetLogicalHandle(b), depot.GetLogicalHandle(copy));
+        Assert.NotEqual(depot.GetLogicalHandle(b), depot.GetLogicalHandle(d));
         var frame = depot.GetSymbols(a)!.Frames.Single();
         Assert.Equal(nameof(Caller_mode_records_one_source_line), frame.Symbol);
         Assert.EndsWith("StackSaverTests.cs", frame.FileName, StringComparison.Ordinal);
