@@ -7,27 +7,27 @@ namespace PageExt.Workloads;
 /// workload operations so it can be replayed, recorded and edited. Page cache fills memory with
 /// movable order-0 pages, slab caches grow by unmovable and reclaimable orders 0-3, transparent
 /// huge pages take movable order-9 compound blocks, and a network driver refills atomic order-2
-/// buffers; a share of everything is freed again in random order, so unmovable allocations end
-/// up borrowing pageblocks and blocks become mixed. Each kind has its own call site name, which
+/// buffers; a share of everything is freed again in random order while memory stays about 99%
+/// full, so unmovable allocations end up borrowing pageblocks and blocks become mixed. Each kind has its own call site name, which
 /// becomes a frame of page_owner's stacks.
 /// </summary>
 public static class DemoWorkload
 {
     public const int DefaultSeed = 20141128;
 
-    public const int DefaultSteps = 60000;
+    public const int DefaultSteps = 400000;
 
     private static readonly (int Weight, string Site, GfpFlags Gfp, int MinOrder, int MaxOrder)[] s_kinds =
     [
-        (55, "page_cache_ra_order", GfpFlags.HighUserMovable | GfpFlags.NoWarn, 0, 0),
-        (20, "kmem_cache_grow", GfpFlags.Kernel | GfpFlags.Comp | GfpFlags.NoWarn, 0, 3),
-        (10, "kmem_cache_grow_reclaimable", GfpFlags.Kernel | GfpFlags.Reclaimable | GfpFlags.Comp | GfpFlags.NoWarn, 0, 1),
-        (8, "netdev_rx_refill", GfpFlags.Atomic | GfpFlags.Comp | GfpFlags.NoWarn, 2, 2),
-        (7, "do_huge_pmd_anonymous_page", GfpFlags.TransHugeLight, 9, 9),
+        (70, "page_cache_ra_order", GfpFlags.HighUserMovable | GfpFlags.NoWarn, 0, 0),
+        (15, "kmem_cache_grow", GfpFlags.Kernel | GfpFlags.Comp | GfpFlags.NoWarn, 0, 3),
+        (8, "kmem_cache_grow_reclaimable", GfpFlags.Kernel | GfpFlags.Reclaimable | GfpFlags.Comp | GfpFlags.NoWarn, 0, 1),
+        (6, "netdev_rx_refill", GfpFlags.Atomic | GfpFlags.Comp | GfpFlags.NoWarn, 2, 2),
+        (1, "do_huge_pmd_anonymous_page", GfpFlags.TransHugeLight, 9, 9),
     ];
 
     /// <summary>
-    /// <paramref name="steps"/> operations that keep about half of <paramref name="managedPages"/>
+    /// <paramref name="steps"/> operations that keep about 99% of <paramref name="managedPages"/>
     /// allocated, the same for the same arguments.
     /// </summary>
     public static IReadOnlyList<WorkloadOp> Generate(long managedPages, int seed = DefaultSeed, int steps = DefaultSteps)
@@ -35,7 +35,7 @@ public static class DemoWorkload
         var random = new Random(seed);
         var ops = new List<WorkloadOp>(steps);
         var live = new List<(string Id, int Order, string Site)>();
-        long livePages = 0, target = managedPages / 2;
+        long livePages = 0, target = managedPages * 99 / 100;
         int next = 0;
         for (int step = 0; step < steps; step++)
         {
