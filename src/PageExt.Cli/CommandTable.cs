@@ -8,6 +8,7 @@ internal static class CommandTable
     public static IReadOnlyList<ICliCommand> All { get; } =
     [
         new DemoCommand(),
+        new RunCommand(),
     ];
 
     public static int Run(IReadOnlyList<string> args, CliContext context)

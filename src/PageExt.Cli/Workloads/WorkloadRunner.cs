@@ -9,7 +9,9 @@ internal static class WorkloadRunner
     /// <returns>Allocations made, allocations that failed, frees made, frees skipped (their allocation had failed).</returns>
     public static (int Allocated, int Failed, int Freed, int Skipped) Run(Machine machine, IReadOnlyList<WorkloadOp> ops, TextWriter warnings)
     {
-        var sites = new CallSites();
+        var sites = new CallSites(
+            ops.Where(o => o.Kind == WorkloadOpKind.Alloc).Select(o => o.Site),
+            ops.Where(o => o.Kind == WorkloadOpKind.Free).Select(o => o.Site));
         var live = new Dictionary<string, (Pfn Pfn, int Order)>(StringComparer.Ordinal);
         int allocated = 0, failed = 0, freed = 0, skipped = 0;
         foreach (var op in ops)
