@@ -162,7 +162,7 @@ public sealed unsafe class Machine : IDisposable
             clients = [];
         }
 
-        PageExt = new PageExtensions(_memory, Log, source, clients);
+        PageExt = new PageExtensions(_memory, Log, source, clients) { Allocator = Allocator };
         PageExt.Init();
         Hotplug.Register(PageExt);
         var hooks = clients.Where(c => c.HasSpace).OfType<IPageAllocatorHook>().ToArray();
