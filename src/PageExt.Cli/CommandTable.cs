@@ -8,6 +8,7 @@ internal static class CommandTable
     public static IReadOnlyList<ICliCommand> All { get; } =
     [
         new DemoCommand(),
+        new DebugPageAllocFaultCommand(),
     ];
 
     public static int Run(IReadOnlyList<string> args, CliContext context)

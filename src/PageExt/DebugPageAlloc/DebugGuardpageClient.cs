@@ -62,6 +62,11 @@ internal sealed class DebugGuardpageClient : PageExtClient, IPageAllocatorHook, 
             allocator.EnableGuardPages(settings.GuardPageMinOrder, this);
             pageExt.Log.Print($"debug_pagealloc: guard pages below order {settings.GuardPageMinOrder}");
         }
+
+        if (settings.FaultReport)
+        {
+            FaultReporter.Register(_feature, pageExt.Log);
+        }
     }
 
     /// <summary>debug_pagealloc_map_pages(); then, for ranges the quarantine gave up, the poison check.</summary>

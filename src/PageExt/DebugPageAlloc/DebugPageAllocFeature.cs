@@ -177,7 +177,7 @@ public sealed class DebugPageAllocFeature
         var text = new StringBuilder();
         text.Append("BUG: unable to handle page fault for address: 0x").Append(((ulong)address).ToString("x16", CultureInfo.InvariantCulture))
             .Append(" (pfn ").Append(pfn.ToString()).Append(", ").Append(what).Append(")\n");
-        text.Append("#PF: access to a page that is not allocated\n");
+        text.Append("#PF: not-present page\n");
         PageDump.AppendPage(text, _allocator, pfn, "debug_pagealloc: access to a free page");
         PageDetails?.AppendPageDetails(pfn, text);
         report = text.ToString().TrimEnd('\n');
@@ -200,11 +200,6 @@ public sealed class DebugPageAllocFeature
         _allocator = pageExt.Allocator ?? throw new InvalidOperationException("debug_pagealloc needs the machine's allocator at page_ext init");
         _pageExt = pageExt;
         _poison = new PagePoison(this, pageExt, _allocator, pageExt.Log, _clock);
-        if (Settings.FaultReport && Settings.DebugPagealloc)
-        {
-            FaultReporter.Register(this, pageExt.Log);
-        }
-
         return _allocator;
     }
 
