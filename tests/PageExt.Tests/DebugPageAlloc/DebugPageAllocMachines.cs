@@ -10,10 +10,10 @@ internal static class DebugPageAllocMachines
     /// One CPU slot, so order-0 frees and allocations on one thread go through one per-CPU list
     /// (LIFO): the page just freed is the next one handed out, whatever CPU the thread runs on.
     /// </summary>
-    public static Machine Boot(DebugPageAllocSettings settings, out DebugPageAllocFeature feature, long memoryBytes = 128L << 20, TimeProvider? clock = null, int cpus = 1)
+    public static Machine Boot(DebugPageAllocSettings settings, out DebugPageAllocFeature feature, long memoryBytes = 128L << 20, TimeProvider? clock = null, int cpus = 1, long hotplugBytes = 0)
     {
         feature = DebugPageAllocFeature.Create(settings, clock ?? TimeProvider.System);
-        return Machine.Boot(new MachineDescription { MemoryBytes = memoryBytes, Cpus = cpus }, [.. feature.Clients]);
+        return Machine.Boot(new MachineDescription { MemoryBytes = memoryBytes, Cpus = cpus, HotplugBytes = hotplugBytes }, [.. feature.Clients]);
     }
 
     /// <summary>The allocator's invariant walker and the feature's own (guard flags, protected ranges).</summary>
