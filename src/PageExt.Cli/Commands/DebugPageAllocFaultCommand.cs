@@ -1,6 +1,7 @@
 using System.Globalization;
 using PageExt.Buddy;
 using PageExt.DebugPageAlloc;
+using PageExt.Physical;
 
 namespace PageExt.Cli.Commands;
 
@@ -59,7 +60,7 @@ internal sealed class DebugPageAllocFaultCommand : ICliCommand
             context.Stdout.WriteLine(line);
         }
 
-        Physical.Pfn target;
+        Pfn target;
         string what;
         if (guard)
         {

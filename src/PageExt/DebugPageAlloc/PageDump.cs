@@ -15,9 +15,17 @@ namespace PageExt.DebugPageAlloc;
 /// </summary>
 internal static class PageDump
 {
+    /// <summary>
+    /// Frames of the call trace printed: the allocator's own frames and the first callers. A kernel
+    /// trace ends at the system call; a managed one runs on through the host (test runners, thread
+    /// pools) with nothing more to say about the page.
+    /// </summary>
+    private const int MaxFrames = 12;
+
     /// <summary>dump_stack(): "CPU: n PID: n Comm: name Not tainted", then the managed call trace, innermost first.</summary>
     public static void AppendStack(StringBuilder text, int skipFrames)
     {
+        int frames = 0;
         text.Append("CPU: ").Append(Thread.GetCurrentProcessorId().ToString(CultureInfo.InvariantCulture))
             .Append(" PID: ").Append(CurrentTask.Pid.ToString(CultureInfo.InvariantCulture))
             .Append(" Comm: ").Append(CurrentTask.Comm).Append(" Not tainted\n");
@@ -39,7 +47,7 @@ internal static class PageDump
                 frame = frame[..source];
             }
 
-            if (frame.Length > 0)
+            if (frame.Length > 0 && frames++ < MaxFrames)
             {
                 text.Append(' ').Append(frame).Append('\n');
             }
