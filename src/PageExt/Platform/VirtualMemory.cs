@@ -143,6 +143,8 @@ internal static partial class VirtualMemory
         if (mprotect(code, (nuint)PageSizeBytes, ProtRead | ProtExec) != 0)
         {
             error = $"mprotect of the handler stub failed (errno {Marshal.GetLastPInvokeError()})";
+            munmap(code, (nuint)PageSizeBytes);
+            NativeMemory.Free((void*)recorded);
             return false;
         }
 
@@ -152,6 +154,8 @@ internal static partial class VirtualMemory
         if (sigaction(SigSegv, chained, null) != 0)
         {
             error = $"sigaction(SIGSEGV) install failed (errno {Marshal.GetLastPInvokeError()})";
+            munmap(code, (nuint)PageSizeBytes);
+            NativeMemory.Free((void*)recorded);
             return false;
         }
 
