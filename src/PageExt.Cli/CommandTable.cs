@@ -9,6 +9,8 @@ internal static class CommandTable
     [
         new DemoCommand(),
         new RunCommand(),
+        new ParamsCommand(),
+        new DebugPageAllocFaultCommand(),
     ];
 
     public static int Run(IReadOnlyList<string> args, CliContext context)

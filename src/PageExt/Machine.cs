@@ -1,5 +1,6 @@
 using PageExt.Boot;
 using PageExt.Buddy;
+using PageExt.DebugPageAlloc;
 using PageExt.Log;
 using PageExt.PageExtension;
 using PageExt.Pages;
@@ -66,6 +67,9 @@ public sealed unsafe class Machine : IDisposable
 
     /// <summary>page_owner: who owns every page (enabled by page_owner=on).</summary>
     public PageOwner.PageOwner PageOwner { get; private set; } = null!;
+
+    /// <summary>debug_pagealloc and page poisoning (debug_pagealloc=, debug_guardpage_minorder=, page_poison=).</summary>
+    public DebugPageAllocFeature? DebugPageAlloc { get; private set; }
 
     /// <summary>page_ext: the per-page extension tables and the clients that asked for them.</summary>
     public PageExtensions PageExt { get; private set; } = null!;
@@ -180,16 +184,40 @@ public sealed unsafe class Machine : IDisposable
     private void InitPageExt(PageExtClient[] extraClients, IPageExtTableSource source)
     {
         PageOwner = new PageOwner.PageOwner(this, Parameters);
-        PageExtClient[] clients = [PageOwner, .. extraClients];
+
+        // The seed's client order: debug_guardpage, page_poisoning, page_owner. A caller that
+        // brings its own debug_pagealloc feature (tests with a manual clock) replaces the built-in one.
+        var givenDebug = extraClients.Where(c => c is DebugGuardpageClient or PagePoisoningClient).ToArray();
+        DebugPageAllocFeature? feature = null;
+        if (givenDebug.Length == 0)
+        {
+            feature = DebugPageAllocFeature.Create(new DebugPageAllocSettings
+            {
+                DebugPagealloc = Parameters.DebugPagealloc,
+                GuardPageMinOrder = Parameters.DebugGuardpageMinorder,
+                PagePoison = Parameters.PagePoison,
+                MaxProtectedRanges = Parameters.DebugPageallocMaxRanges,
+            });
+            givenDebug = [.. feature.Clients];
+        }
+
+        PageExtClient[] clients = [.. givenDebug, PageOwner, .. extraClients.Except(givenDebug)];
         if (!PageExtFeature.Supported && clients.Any(c => c.Need()))
         {
             Log.Print("page_ext: disabled for this process (PAGEEXT_SUPPORTED=0); clients ignored");
             clients = [];
         }
 
-        PageExt = new PageExtensions(_memory, Log, source, clients);
+        PageExt = new PageExtensions(_memory, Log, source, clients) { Allocator = Allocator };
         PageExt.Init();
         Hotplug.Register(PageExt);
+        DebugPageAlloc = DebugPageAllocFeature.Find(this);
+        if (DebugPageAlloc is not null && PageOwner.IsEnabled)
+        {
+            // Poisoning and fault reports name the page's last owner and free stack.
+            DebugPageAlloc.PageDetails = PageOwner;
+        }
+
         var hooks = clients.Where(c => c.HasSpace).OfType<IPageAllocatorHook>().ToArray();
         Allocator.InstallHooks(hooks);
     }

@@ -24,7 +24,7 @@ public static class BootParameterTable
 
     public const int DefaultDebugPageallocMaxRanges = 4096;
 
-    public const int MaxDebugPageallocMaxRanges = 65536;
+    public const int MaxDebugPageallocMaxRanges = DebugPageAlloc.DebugPageAllocSettings.MaxProtectedRangesLimit;
 
     private static readonly string[] s_stackModeWords = ["fp", "managed", "caller", "off"];
 
@@ -82,9 +82,10 @@ public static class BootParameterTable
 
         new("debug_pagealloc_max_ranges", BootParameterKind.UInt, BootParameterOrigin.Project, DefaultDebugPageallocMaxRanges.ToString(CultureInfo.InvariantCulture),
             "PageExt addition. Cap on page ranges debug_pagealloc keeps protected at once: every isolated protected " +
-            "range costs the process two memory mappings, and Linux aborts it at vm.max_map_count (65530).",
+            "range costs the process two memory mappings, and Linux aborts it at vm.max_map_count (65530). " +
+            "Beyond it the oldest range is made accessible again and poisoned instead; 0 protects nothing.",
             (p, v) => p with { DebugPageallocMaxRanges = (int)v }, p => Number(p.DebugPageallocMaxRanges),
-            min: 1, max: MaxDebugPageallocMaxRanges),
+            min: 0, max: MaxDebugPageallocMaxRanges),
 
         new("movablecore", BootParameterKind.Size, BootParameterOrigin.Kernel, "0",
             "Memory for ZONE_MOVABLE, which holds only movable allocations. The kernel's `nn%` form is not accepted.",

@@ -304,6 +304,7 @@ public sealed unsafe partial class PageAllocator
         page->Private = (uint)order;
         page->Next = page->Prev = Page.NoPfn;
         zone.GuardPages += 1L << order;
+        _guardObserver?.GuardSet(pfn, order);
     }
 
     /// <summary>clear_page_guard(): a guard block rejoins its merging buddy.</summary>
@@ -313,6 +314,7 @@ public sealed unsafe partial class PageAllocator
         page->Type = (byte)PageType.None;
         page->Private = 0;
         zone.GuardPages -= 1L << order;
+        _guardObserver?.GuardCleared(pfn, order);
     }
 
     /// <summary>

@@ -35,6 +35,30 @@ public sealed unsafe partial class PageAllocator
         }
     }
 
+    /// <summary>
+    /// Pages parked in per-CPU caches (not counted in any zone's free pages). Exact on a quiescent
+    /// machine; a racy snapshot while other threads allocate.
+    /// </summary>
+    public long CachedPages
+    {
+        get
+        {
+            long pages = 0;
+            lock (_cachesLock)
+            {
+                foreach (var cache in _caches)
+                {
+                    for (int z = 0; z < cache.ZoneCount; z++)
+                    {
+                        pages += Volatile.Read(ref cache.Lists(z).Count);
+                    }
+                }
+            }
+
+            return pages;
+        }
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private ThreadPageCache CurrentCache()
     {

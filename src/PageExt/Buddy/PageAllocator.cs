@@ -47,6 +47,9 @@ public sealed unsafe partial class PageAllocator
     /// <summary>Split-off buddies below this order become guard pages (0 = off).</summary>
     private int _guardMinOrder;
 
+    /// <summary>Told about guard blocks (debug_pagealloc's page_ext flag); null unless guard pages are on.</summary>
+    private IGuardPageObserver? _guardObserver;
+
     /// <summary>The debugging clients; null when none is enabled, which is the whole off-path cost.</summary>
     private IPageAllocatorHook[]? _hooks;
     private long _badPageCount;
@@ -85,7 +88,11 @@ public sealed unsafe partial class PageAllocator
     internal int GuardMinOrder => _guardMinOrder;
 
     /// <summary>Set once at boot, before any other thread uses the allocator.</summary>
-    internal void EnableGuardPages(int minOrder) => _guardMinOrder = minOrder;
+    internal void EnableGuardPages(int minOrder, IGuardPageObserver? observer = null)
+    {
+        _guardObserver = observer;
+        _guardMinOrder = minOrder;
+    }
 
     /// <summary>Install the debugging clients, once at boot, in the order the kernel calls them on allocation.</summary>
     internal void InstallHooks(IPageAllocatorHook[] hooks) => _hooks = hooks.Length == 0 ? null : hooks;

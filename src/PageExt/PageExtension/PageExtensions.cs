@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using PageExt.Buddy;
 using PageExt.Log;
 using PageExt.Physical;
 
@@ -76,6 +77,15 @@ public sealed unsafe class PageExtensions : IMemoryNotifier, IDisposable
     public long TotalBytes => Interlocked.Read(ref _totalBytes);
 
     public IReadOnlyList<PageExtClient> Clients => _clients;
+
+    /// <summary>
+    /// The machine's allocator, for clients whose init must reach it (debug_guardpage enables guard
+    /// pages there, as the seed's init set _debug_guardpage_enabled); null for tables built alone.
+    /// </summary>
+    internal PageAllocator? Allocator { get; init; }
+
+    /// <summary>The machine's log, for clients that print reports.</summary>
+    internal KernelLog Log => _log;
 
     /// <summary>invoke_need_callbacks(): sizes and offsets, in client order.</summary>
     private static int InvokeNeedCallbacks(PageExtClient[] clients, out bool needed, out bool sharedFlags)

@@ -78,6 +78,8 @@ public sealed unsafe partial class PageOwner
         return text.ToString();
     }
 
+    void DebugPageAlloc.IPageDetailsProvider.AppendPageDetails(Pfn pfn, StringBuilder text) => text.Append(DescribePage(pfn));
+
     private void AppendStack(StringBuilder text, StackHandle handle, string missing)
     {
         if (!handle.IsValid)

@@ -35,7 +35,7 @@ namespace PageExt.PageOwner;
 /// allocation, about 10 µs), and a stack's first use takes a private lock to list it.
 /// </para>
 /// </summary>
-public sealed unsafe partial class PageOwner : PageExtClient, IPageAllocatorHook
+public sealed unsafe partial class PageOwner : PageExtClient, IPageAllocatorHook, DebugPageAlloc.IPageDetailsProvider
 {
     /// <summary>Frames above the stack saver that belong to page_owner itself (SaveStack, SetPageOwner/ResetPageOwner, the hook).</summary>
     private const int SkipFrames = 3;

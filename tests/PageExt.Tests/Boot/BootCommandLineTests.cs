@@ -40,7 +40,7 @@ public class BootCommandLineTests
     {
         var p = BootCommandLine.ParseOrThrow(
             "page_owner=on debug_pagealloc=1 debug_guardpage_minorder=2 page_poison=y stack_depot_disable=yes " +
-            "stack_depot_max_pools=1024 page_owner_stack=managed debug_pagealloc_max_ranges=65536 " +
+            "stack_depot_max_pools=1024 page_owner_stack=managed debug_pagealloc_max_ranges=16384 " +
             "movablecore=256M cma=64M mem=2G");
         Assert.True(p.PageOwner);
         Assert.True(p.DebugPagealloc);
@@ -49,7 +49,7 @@ public class BootCommandLineTests
         Assert.True(p.StackDepotDisable);
         Assert.Equal(1024, p.StackDepotMaxPools);
         Assert.Equal(StackCaptureMode.Managed, p.PageOwnerStack);
-        Assert.Equal(65536, p.DebugPageallocMaxRanges);
+        Assert.Equal(16384, p.DebugPageallocMaxRanges);
         Assert.Equal(256UL << 20, p.MovableCoreBytes);
         Assert.Equal(64UL << 20, p.CmaBytes);
         Assert.Equal(2UL << 30, p.MemBytes);
@@ -116,9 +116,8 @@ public class BootCommandLineTests
     [InlineData("debug_guardpage_minorder", "debug_guardpage_minorder: missing value; allowed 0..5")]
     [InlineData("stack_depot_max_pools=0", "stack_depot_max_pools: '0' is out of range; allowed 1..131071")]
     [InlineData("stack_depot_max_pools=131072", "stack_depot_max_pools: '131072' is out of range; allowed 1..131071")]
-    [InlineData("debug_pagealloc_max_ranges=0", "debug_pagealloc_max_ranges: '0' is out of range; allowed 1..65536")]
-    [InlineData("debug_pagealloc_max_ranges=65537", "debug_pagealloc_max_ranges: '65537' is out of range; allowed 1..65536")]
-    [InlineData("debug_pagealloc_max_ranges=lots", "debug_pagealloc_max_ranges: 'lots' is not a number; allowed 1..65536")]
+    [InlineData("debug_pagealloc_max_ranges=16385", "debug_pagealloc_max_ranges: '16385' is out of range; allowed 0..16384")]
+    [InlineData("debug_pagealloc_max_ranges=lots", "debug_pagealloc_max_ranges: 'lots' is not a number; allowed 0..16384")]
     [InlineData("page_owner=maybe", "page_owner: 'maybe' is not a boolean; allowed on|off (kstrtobool: y/Y/1/t/T/on true, n/N/0/f/F/off false)")]
     [InlineData("page_owner=o", "page_owner: 'o' is not a boolean; allowed on|off (kstrtobool: y/Y/1/t/T/on true, n/N/0/f/F/off false)")]
     [InlineData("page_owner=", "page_owner: '' is not a boolean; allowed on|off (kstrtobool: y/Y/1/t/T/on true, n/N/0/f/F/off false)")]

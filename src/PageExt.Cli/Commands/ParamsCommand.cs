@@ -1,0 +1,60 @@
+using PageExt.Boot;
+
+namespace PageExt.Cli.Commands;
+
+/// <summary>
+/// `pageext params`: parse a command line (from --cmdline or PAGEEXT_CMDLINE) and print the
+/// effective settings, one name=value per line, with every warning and error; or, with
+/// --markdown, the table of every parameter (the README's).
+/// </summary>
+internal sealed class ParamsCommand : ICliCommand
+{
+    public string Name => "params";
+
+    public string Summary => "print the effective boot parameters of a command line, or --markdown the table of all of them";
+
+    public int Run(IReadOnlyList<string> args, CliContext context)
+    {
+        if (args.Count == 1 && args[0] == "--markdown")
+        {
+            context.Stdout.Write(BootParameterTable.RenderMarkdownTable());
+            return 0;
+        }
+
+        string commandLine = BootCommandLine.ReadEnvironment();
+        for (int i = 0; i < args.Count; i++)
+        {
+            if (args[i] == "--cmdline" && i + 1 < args.Count)
+            {
+                commandLine = args[++i];
+            }
+            else if (args[i].StartsWith("--cmdline=", StringComparison.Ordinal))
+            {
+                commandLine = args[i]["--cmdline=".Length..];
+            }
+            else
+            {
+                context.Stderr.WriteLine($"pageext params: unexpected argument '{args[i]}'. Usage: pageext params [--cmdline \"...\"] | --markdown");
+                return 2;
+            }
+        }
+
+        var result = BootCommandLine.Parse(commandLine);
+        foreach (var line in result.Log)
+        {
+            context.Stderr.WriteLine(line);
+        }
+
+        foreach (var error in result.Errors)
+        {
+            context.Stderr.WriteLine("error: " + error.Message);
+        }
+
+        foreach (var setting in result.Parameters.EffectiveSettings())
+        {
+            context.Stdout.WriteLine(setting);
+        }
+
+        return result.HasErrors ? 1 : 0;
+    }
+}
