@@ -115,7 +115,10 @@ internal sealed unsafe class PagePoison
         var p = new Pfn(pfn);
         var text = new StringBuilder();
         text.Append(singleBit ? "pagealloc: single bit error\n" : "pagealloc: memory corruption\n");
-        HexDump.Append(text, (ulong)_memory.PageAddress(pfn) + (ulong)first, bytes[first..(last + 1)]);
+        using (var writer = new StringWriter(text, System.Globalization.CultureInfo.InvariantCulture))
+        {
+            Formatting.HexDump.Print(writer, bytes[first..(last + 1)], (ulong)_memory.PageAddress(pfn) + (ulong)first);
+        }
 
         // Beyond the kernel, which leaves the PFN to dump_page and the offsets to the reader's
         // arithmetic on hashed addresses.
