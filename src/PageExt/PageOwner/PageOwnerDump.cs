@@ -35,6 +35,7 @@ public static unsafe class PageOwnerDump
         var depot = owner.Depot!;
         var pageExt = owner.PageExt;
         var text = new StringBuilder(1024);
+        var cache = new RenderCache(depot, format);
         long records = 0;
         using var reader = pageExt.EnterReader();
         for (ulong pfn = startPfn; pfn < memory.MaxPfn; pfn++)
@@ -84,24 +85,15 @@ public static unsafe class PageOwnerDump
             text.Clear();
             if (format == DumpFormat.Modern)
             {
-                AppendModern(text, pfn, page->Flags, snapshot, machine);
+                AppendModern(text, pfn, page->Flags, snapshot, machine, cache);
             }
             else
             {
                 AppendSeed(text, pfn, page->Flags, snapshot, machine);
             }
 
+            text.Append(cache.Stack(snapshot.Handle)).Append('\n');
             output.Write(text);
-            if (format == DumpFormat.Modern)
-            {
-                depot.Print(output, new StackHandle(snapshot.Handle));
-            }
-            else
-            {
-                PrintSeedFrames(output, depot, new StackHandle(snapshot.Handle));
-            }
-
-            output.Write('\n');
             records++;
         }
 
@@ -109,21 +101,21 @@ public static unsafe class PageOwnerDump
     }
 
     /// <summary>The modern record's two header lines.</summary>
-    internal static void AppendModern(StringBuilder text, ulong pfn, ulong pageFlags, in PageOwnerEntry entry, Machine machine)
+    private static void AppendModern(StringBuilder text, ulong pfn, ulong pageFlags, in PageOwnerEntry entry, Machine machine, RenderCache cache)
     {
         var gfp = (GfpFlags)entry.GfpMask;
         var blockType = machine.Allocator.PageblockMigrateType(new Pfn(pfn));
         text.Append("Page allocated via order ").Append(entry.Order)
-            .Append(", mask ").Append(GfpFlagNames.FormatWithValue(gfp))
+            .Append(", mask ").Append(cache.Gfp(entry.GfpMask))
             .Append(", pid ").Append(entry.Pid)
             .Append(", tgid ").Append(entry.Tgid)
-            .Append(" (").Append(entry.Comm.ToString()).Append(')')
+            .Append(" (").Append(cache.Comm(entry.Comm)).Append(')')
             .Append(", ts ").Append(entry.TsNsec).Append(" ns\n");
         text.Append("PFN 0x").Append(pfn.ToString("x", CultureInfo.InvariantCulture))
             .Append(" type ").Append(MigrateTypes.Name(MigrateTypes.FromGfp(gfp)))
             .Append(" Block ").Append(pfn >> Pageblock.Order)
             .Append(" type ").Append(MigrateTypes.Name(blockType))
-            .Append(" Flags ").Append(PageFlagNames.Format(pageFlags)).Append('\n');
+            .Append(" Flags ").Append(cache.Flags(pageFlags)).Append('\n');
     }
 
     /// <summary>The 2014 record's two header lines (3.19 bit layout and type numbers).</summary>
@@ -140,6 +132,74 @@ public static unsafe class PageOwnerDump
             .Append(' ').Append(fallback ? "Fallback" : "        ")
             .Append(" Flags ").Append(SeedFlagColumns.Format(SeedFlagColumns.FromPageFlags((PageFlags)(pageFlags & PageFlagsLayout.FlagsMask))))
             .Append('\n');
+    }
+
+    /// <summary>
+    /// Text already rendered during one dump: a machine has few distinct stacks, masks, flag words
+    /// and task names, so each is formatted once. Grows with the distinct values, never with the
+    /// number of records.
+    /// </summary>
+    private sealed class RenderCache(StackDepot depot, DumpFormat format)
+    {
+        private readonly Dictionary<uint, string> _stacks = [];
+        private readonly Dictionary<uint, string> _gfp = [];
+        private readonly Dictionary<ulong, string> _flags = [];
+        private readonly Dictionary<(ulong, ulong), string> _comms = [];
+
+        public string Stack(uint handle)
+        {
+            if (!_stacks.TryGetValue(handle, out var text))
+            {
+                using var writer = new StringWriter(CultureInfo.InvariantCulture);
+                if (format == DumpFormat.Modern)
+                {
+                    depot.Print(writer, new StackHandle(handle));
+                }
+                else
+                {
+                    PrintSeedFrames(writer, depot, new StackHandle(handle));
+                }
+
+                text = writer.ToString();
+                _stacks[handle] = text;
+            }
+
+            return text;
+        }
+
+        public string Gfp(uint mask)
+        {
+            if (!_gfp.TryGetValue(mask, out var text))
+            {
+                text = GfpFlagNames.FormatWithValue((GfpFlags)mask);
+                _gfp[mask] = text;
+            }
+
+            return text;
+        }
+
+        public string Flags(ulong word)
+        {
+            if (!_flags.TryGetValue(word, out var text))
+            {
+                text = PageFlagNames.Format(word);
+                _flags[word] = text;
+            }
+
+            return text;
+        }
+
+        public string Comm(in Tasks.CommBytes comm)
+        {
+            var key = comm.Words;
+            if (!_comms.TryGetValue(key, out var text))
+            {
+                text = comm.ToString();
+                _comms[key] = text;
+            }
+
+            return text;
+        }
     }
 
     /// <summary>snprint_stack_trace() of 3.19: " [&lt;address&gt;] symbol", at most 8 entries, ULONG_MAX-terminated when shorter.</summary>

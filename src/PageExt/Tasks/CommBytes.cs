@@ -20,6 +20,9 @@ public readonly struct CommBytes
 
     public bool IsEmpty => _low == 0 && _high == 0;
 
+    /// <summary>The two words, as a key.</summary>
+    public (ulong Low, ulong High) Words => (_low, _high);
+
     public static CommBytes From(string name)
     {
         Span<byte> bytes = stackalloc byte[16];
