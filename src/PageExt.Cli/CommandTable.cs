@@ -5,6 +5,7 @@ internal static class CommandTable
 {
     public static IReadOnlyList<ICliCommand> All { get; } =
     [
+        new Commands.SortCommand(),
     ];
 
     public static int Run(IReadOnlyList<string> args, CliContext context)
