@@ -218,7 +218,7 @@ internal sealed class ChunkParser
         if (_isRecord && !_binary && !_tooLong)
         {
             _diagnostics.Add(new DumpDiagnostic(_paragraphLine, DiagnosticKind.UnterminatedLastRecord,
-                "the last record has no blank line after it (page_owner_sort drops it); kept"));
+                "the last record has no blank line after it; kept (page_owner_sort drops it)"));
         }
 
         EndParagraph(missingBlankBeforeLine: 0);

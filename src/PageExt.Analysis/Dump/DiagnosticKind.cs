@@ -9,7 +9,8 @@ internal enum DiagnosticKind
     /// <summary>A record header follows the previous record without a blank line; the two are split.</summary>
     MissingBlankLine,
 
-    /// <summary>The last record has no blank line after it; it is kept.</summary>
+    /// <summary>The last record has no blank line after it: complete, so kept (page_owner_sort drops
+    /// it). A note, not a warning: copies of dumps often lose the final blank line.</summary>
     UnterminatedLastRecord,
 
     /// <summary>A numeric field does not fit page_owner_sort's C type; its value follows the C tool.</summary>

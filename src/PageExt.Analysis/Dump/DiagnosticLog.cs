@@ -26,7 +26,12 @@ internal sealed class DiagnosticLog
     public long SkippedRecords => Count(DiagnosticKind.NotARecord) + Count(DiagnosticKind.BinaryData)
         + Count(DiagnosticKind.RecordTooLong) + Count(DiagnosticKind.TruncatedInput);
 
-    public long RepairedRecords => Total - SkippedRecords;
+    public long Notes => Count(DiagnosticKind.UnterminatedLastRecord);
+
+    public long RepairedRecords => Total - SkippedRecords - Notes;
+
+    /// <summary>Skipped plus repaired: what a clean dump has none of.</summary>
+    public long Warnings => SkippedRecords + RepairedRecords;
 
     public void Add(DumpDiagnostic diagnostic)
     {
@@ -53,10 +58,10 @@ internal sealed class DiagnosticLog
             }
         }
 
-        if (Total > 0)
+        if (Warnings > 0)
         {
             writer.WriteLine($"{prefix}: summary: {SkippedRecords} skipped, {RepairedRecords} repaired ("
-                + string.Join(", ", Enum.GetValues<DiagnosticKind>().Where(k => Count(k) > 0).Select(k => $"{Describe(k)}: {Count(k)}"))
+                + string.Join(", ", Enum.GetValues<DiagnosticKind>().Where(k => Count(k) > 0 && k != DiagnosticKind.UnterminatedLastRecord).Select(k => $"{Describe(k)}: {Count(k)}"))
                 + ")");
         }
     }

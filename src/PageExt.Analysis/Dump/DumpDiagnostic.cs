@@ -7,7 +7,10 @@ internal readonly record struct DumpDiagnostic(long Line, DiagnosticKind Kind, s
     public bool IsSkip => Kind is DiagnosticKind.NotARecord or DiagnosticKind.BinaryData
         or DiagnosticKind.RecordTooLong or DiagnosticKind.TruncatedInput;
 
+    /// <summary>True for a note about well-formed input that page_owner_sort would mishandle (nothing was repaired).</summary>
+    public bool IsNote => Kind is DiagnosticKind.UnterminatedLastRecord;
+
     public DumpDiagnostic WithLineOffset(long lineBase) => this with { Line = Line + lineBase };
 
-    public override string ToString() => $"line {Line}: {(IsSkip ? "skipped" : "repaired")}: {Detail}";
+    public override string ToString() => $"line {Line}: {(IsSkip ? "skipped" : IsNote ? "note" : "repaired")}: {Detail}";
 }

@@ -16,7 +16,7 @@ internal sealed record SortResult(DumpReadSummary Read, long LoadedRecords, int 
 internal static class PageOwnerSorter
 {
     public static SortResult Run(SortOptions options, Stream input, Stream output, DiagnosticLog log,
-        Action<long>? progress = null, Action<string>? stage = null)
+        Action<long>? progress = null, Action<string>? stage = null, int chunkBytes = DumpChunkReader.DefaultChunkBytes)
     {
         var aggregation = new SortAggregation(options);
         var read = DumpPipeline.Run(
@@ -25,7 +25,8 @@ internal static class PageOwnerSorter
             () => new SortChunkSink(options),
             aggregation.Merge,
             log,
-            progress);
+            progress,
+            chunkBytes);
 
         var groups = aggregation.ToGroups();
         long loaded = groups.Sum(g => g.Count);
