@@ -15,24 +15,6 @@ internal static class TestData
 
     public static string Expected(string name) => Path.Combine(GoldenDirectory, "expected", name);
 
-    /// <summary>The shared samples folder (../shared/samples beside the repository), or null when absent.</summary>
-    public static string? SamplesDirectory
-    {
-        get
-        {
-            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            {
-                if (File.Exists(Path.Combine(dir.FullName, "PageExt.slnx")))
-                {
-                    string samples = Path.Combine(dir.FullName, "..", "shared", "samples");
-                    return Directory.Exists(samples) ? Path.GetFullPath(samples) : null;
-                }
-            }
-
-            return null;
-        }
-    }
-
     public sealed record SortRun(byte[] Output, DiagnosticLog Log, SortResult Result)
     {
         public string Text => Encoding.UTF8.GetString(Output);

@@ -1,5 +1,3 @@
-using System.IO.Compression;
-
 namespace PageExt.Analysis.Dump;
 
 /// <summary>
@@ -51,7 +49,7 @@ internal static class DumpSource
         Stream joined = new PrefixedStream(prefix.AsMemory(0, got), raw, ownsStream);
         if (got == PeekBytes && prefix[0] == 0x1f && prefix[1] == 0x8b)
         {
-            return new GZipStream(joined, CompressionMode.Decompress, leaveOpen: false);
+            return new GzipCheckedStream(joined);
         }
 
         return joined;
