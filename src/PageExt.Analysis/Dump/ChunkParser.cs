@@ -49,6 +49,7 @@ internal sealed class ChunkParser
         return parser.Run();
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private ChunkOutcome Run()
     {
         var data = _chunk.Buffer.AsSpan(0, _chunk.Length);
@@ -58,18 +59,15 @@ internal sealed class ChunkParser
         long crlfLines = 0;
         long firstCrlfLine = 0;
         bool continuation = _chunk.StartsInsideParagraph;
+
+        // One vectorised pass decides whether lines need the slower NUL-aware scan.
+        bool chunkHasNul = data.Contains((byte)0);
         while (pos < data.Length)
         {
             line++;
             var rest = data[pos..];
-            int end = rest.IndexOfAny((byte)'\n', (byte)0);
-            bool hasNul = false;
-            if (end >= 0 && rest[end] == 0)
-            {
-                hasNul = true;
-                int newline = rest[end..].IndexOf((byte)'\n');
-                end = newline < 0 ? -1 : end + newline;
-            }
+            int end = rest.IndexOf((byte)'\n');
+            bool hasNul = chunkHasNul && (end < 0 ? rest : rest[..end]).Contains((byte)0);
 
             ReadOnlySpan<byte> content;
             if (end < 0)
@@ -236,6 +234,7 @@ internal sealed class ChunkParser
         _lastLine = line;
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Append(ReadOnlySpan<byte> content, bool hasNul)
     {
         _binary |= hasNul;
@@ -250,6 +249,7 @@ internal sealed class ChunkParser
         _text[_textLength++] = (byte)'\n';
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void EndParagraph(long missingBlankBeforeLine)
     {
         _inParagraph = false;

@@ -56,6 +56,7 @@ internal static class KernelFields
     }
 
     /// <summary><c>literal\s*([0-9]*)terminator</c> for a one-byte terminator (',' for order and pid).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static Capture FindNumberBefore(ReadOnlySpan<byte> text, ReadOnlySpan<byte> literal, byte terminator)
     {
         int from = 0;
@@ -85,6 +86,7 @@ internal static class KernelFields
 
     /// <summary><c>tgid\s*([0-9]*) </c>: the trailing space may also be taken from the spaces before the
     /// digits, which matches with an empty capture (page_owner_sort then reports tgid -1).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static Capture FindTgid(ReadOnlySpan<byte> text)
     {
         int from = 0;
@@ -122,6 +124,7 @@ internal static class KernelFields
 
     public static Capture FindFreeTimestamp(ReadOnlySpan<byte> text) => FindNanoseconds(text, "free_ts"u8, requireComma: false);
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static Capture FindNanoseconds(ReadOnlySpan<byte> text, ReadOnlySpan<byte> literal, bool requireComma)
     {
         int from = 0;
@@ -147,6 +150,7 @@ internal static class KernelFields
     }
 
     /// <summary><c>tgid\s*[0-9]*\s*\((.*)\),\s*ts</c>: leftmost "tgid", then the longest comm on that line.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static Capture FindComm(ReadOnlySpan<byte> text)
     {
         int from = 0;
@@ -190,6 +194,7 @@ internal static class KernelFields
 
     /// <summary>strtol/strtoull on a capture: false for an empty capture, a capture longer than the C
     /// tool's field buffer, or a value beyond 64 bits (ERANGE).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static bool TryParseDigits(ReadOnlySpan<byte> digits, out ulong value)
     {
         value = 0;
@@ -297,6 +302,7 @@ internal static class KernelFields
 
     /// <summary>get_allocator(): VMALLOC when "alloc_pages" occurs between the start of the line before
     /// "__vmalloc_node_range" and that match; OTHERS when nothing else applies.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static int Allocator(ReadOnlySpan<byte> text, int pfnAllocator)
     {
         int allocator = pfnAllocator;

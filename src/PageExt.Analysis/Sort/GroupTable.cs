@@ -26,6 +26,7 @@ internal sealed class GroupTable
     public Span<SortGroup> Groups => _groups.AsSpan(0, _count);
 
     /// <summary>Finds the group with this key, or appends a new one whose key is copied into the arena.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public ref SortGroup FindOrAdd(ReadOnlySpan<byte> key, ulong hash, out bool added)
     {
         int mask = _buckets.Length - 1;

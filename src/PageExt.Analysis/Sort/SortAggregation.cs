@@ -16,6 +16,7 @@ internal sealed class SortAggregation
 
     public GroupTable Table { get; } = new(segmentBytes: 4 << 20, initialCapacity: 4096);
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public void Merge(SortChunkSink sink, long lineBase)
     {
         var source = sink.Table;

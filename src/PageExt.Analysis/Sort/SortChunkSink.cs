@@ -20,6 +20,7 @@ internal sealed class SortChunkSink : IRecordSink
 
     public GroupTable Table { get; } = new(segmentBytes: 1 << 20);
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public void Accept(in RawRecord record, List<DumpDiagnostic> diagnostics)
     {
         var text = record.Text;
@@ -117,6 +118,7 @@ internal sealed class SortChunkSink : IRecordSink
     }
 
     /// <summary>The culled fields, length-prefixed so that distinct tuples never share bytes.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private ReadOnlySpan<byte> BuildCullKey(CullKeys cull, ReadOnlySpan<byte> stored, int pid, int tgid, ReadOnlySpan<byte> comm, int allocator, ulong freeTs)
     {
         var stack = SortedGroup.StackTraceOf(stored);
