@@ -6,6 +6,8 @@ internal static class CommandTable
     public static IReadOnlyList<ICliCommand> All { get; } =
     [
         new Commands.SortCommand(),
+        new Commands.TopCommand(),
+        new Commands.DiffCommand(),
     ];
 
     public static int Run(IReadOnlyList<string> args, CliContext context)

@@ -11,7 +11,7 @@ internal static class SortJsonWriter
 {
     public static void Write(Stream output, IReadOnlyList<SortedGroup> groups, SortOptions options)
     {
-        using var json = new Utf8JsonWriter(output, new JsonWriterOptions { Indented = true });
+        using var json = new Utf8JsonWriter(output, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
         json.WriteStartObject();
         json.WriteString("compat", options.Compat.ToString());
         json.WriteString("cull", options.Cull.ToString());
