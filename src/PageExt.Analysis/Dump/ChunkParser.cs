@@ -20,8 +20,14 @@ internal sealed class ChunkParser
     private readonly DumpChunk _chunk;
     private readonly IRecordSink _sink;
     private readonly bool _keepPfnLines;
-    private readonly byte[] _text = new byte[MaxRecordBytes];
-    private readonly byte[] _pfnLine = new byte[MaxPfnLineBytes];
+    [ThreadStatic]
+    private static byte[]? t_text;
+
+    [ThreadStatic]
+    private static byte[]? t_pfnLine;
+
+    private readonly byte[] _text = t_text ??= new byte[MaxRecordBytes];
+    private readonly byte[] _pfnLine = t_pfnLine ??= new byte[MaxPfnLineBytes];
     private readonly List<DumpDiagnostic> _diagnostics = [];
     private int _textLength;
     private int _pfnLineLength;

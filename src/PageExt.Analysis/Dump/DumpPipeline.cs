@@ -23,6 +23,7 @@ internal static class DumpPipeline
     {
         var reader = new DumpChunkReader(input, chunkBytes);
         var inFlight = new Queue<Task<(TSink Sink, ChunkOutcome Outcome)>>();
+        var spare = new System.Collections.Concurrent.ConcurrentBag<TSink>();
         int maxInFlight = Math.Max(2, Environment.ProcessorCount + 1);
         long lineBase = 0;
         long records = 0;
@@ -44,6 +45,8 @@ internal static class DumpPipeline
 
             crlfLines += outcome.CrlfLines;
             merge(sink, lineBase);
+            sink.Reset();
+            spare.Add(sink);
             lineBase += outcome.Newlines;
             records += outcome.Records;
             progress?.Invoke(reader.BytesRead);
@@ -53,7 +56,7 @@ internal static class DumpPipeline
         {
             inFlight.Enqueue(Task.Run(() =>
             {
-                var sink = createSink();
+                var sink = spare.TryTake(out var reused) ? reused : createSink();
                 var outcome = ChunkParser.Parse(chunk, sink, keepPfnLines);
                 reader.Return(chunk);
                 return (sink, outcome);

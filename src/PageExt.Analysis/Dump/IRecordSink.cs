@@ -8,4 +8,8 @@ internal interface IRecordSink
 {
     /// <param name="diagnostics">Where to report a record the sink repairs (line numbers chunk-relative).</param>
     void Accept(in RawRecord record, List<DumpDiagnostic> diagnostics);
+
+    /// <summary>Empties the sink after its chunk was merged, so the pipeline can reuse it (and its
+    /// buffers) for a later chunk instead of allocating new ones.</summary>
+    void Reset();
 }

@@ -100,6 +100,15 @@ internal sealed class DumpTotals
 
         public long Pages { get; private set; }
 
+        public void Reset()
+        {
+            Stacks.Reset();
+            Processes.Reset();
+            Allocators.Reset();
+            Records = 0;
+            Pages = 0;
+        }
+
         public void Accept(in RawRecord record, List<DumpDiagnostic> diagnostics)
         {
             var text = record.Text;

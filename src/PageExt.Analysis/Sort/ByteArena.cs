@@ -11,6 +11,7 @@ internal sealed class ByteArena
 {
     private readonly List<byte[]> _segments = [];
     private readonly int _segmentBytes;
+    private int _current = -1;
     private int _used;
 
     public ByteArena(int segmentBytes)
@@ -22,17 +23,44 @@ internal sealed class ByteArena
 
     public ArenaSlice Add(ReadOnlySpan<byte> data)
     {
-        if (_segments.Count == 0 || _used + data.Length > _segments[^1].Length)
+        if (_current < 0 || _used + data.Length > _segments[_current].Length)
         {
-            _segments.Add(new byte[Math.Max(_segmentBytes, data.Length)]);
-            _used = 0;
+            NextSegment(data.Length);
         }
 
-        var slice = new ArenaSlice(_segments.Count - 1, _used, data.Length);
-        data.CopyTo(_segments[^1].AsSpan(_used));
+        var slice = new ArenaSlice(_current, _used, data.Length);
+        data.CopyTo(_segments[_current].AsSpan(_used));
         _used += data.Length;
         BytesUsed += data.Length;
         return slice;
+    }
+
+    /// <summary>Forgets every string but keeps the segments for reuse (chunk tables are recycled).</summary>
+    public void Reset()
+    {
+        _current = -1;
+        _used = 0;
+        BytesUsed = 0;
+    }
+
+    private void NextSegment(int atLeast)
+    {
+        _current++;
+        _used = 0;
+        if (_current < _segments.Count && _segments[_current].Length >= atLeast)
+        {
+            return;
+        }
+
+        var segment = new byte[Math.Max(_segmentBytes, atLeast)];
+        if (_current < _segments.Count)
+        {
+            _segments[_current] = segment;
+        }
+        else
+        {
+            _segments.Add(segment);
+        }
     }
 
     public ReadOnlySpan<byte> Get(ArenaSlice slice) => _segments[slice.Segment].AsSpan(slice.Offset, slice.Length);

@@ -25,6 +25,14 @@ internal sealed class GroupTable
 
     public Span<SortGroup> Groups => _groups.AsSpan(0, _count);
 
+    /// <summary>Empties the table, keeping its memory.</summary>
+    public void Reset()
+    {
+        Array.Clear(_buckets);
+        _count = 0;
+        Arena.Reset();
+    }
+
     /// <summary>Finds the group with this key, or appends a new one whose key is copied into the arena.</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public ref SortGroup FindOrAdd(ReadOnlySpan<byte> key, ulong hash, out bool added)

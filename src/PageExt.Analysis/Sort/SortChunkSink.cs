@@ -20,6 +20,8 @@ internal sealed class SortChunkSink : IRecordSink
 
     public GroupTable Table { get; } = new(segmentBytes: 1 << 20);
 
+    public void Reset() => Table.Reset();
+
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public void Accept(in RawRecord record, List<DumpDiagnostic> diagnostics)
     {
@@ -63,8 +65,11 @@ internal sealed class SortChunkSink : IRecordSink
             return;
         }
 
-        var commCapture = KernelFields.FindComm(text);
-        var comm = commCapture.Found ? text[commCapture.Start..commCapture.End] : [];
+        // Comm, allocator and the stored text matter per record only when they are part of the key
+        // or a filter; otherwise they are taken from the group's first record alone.
+        var cull = _options.Cull;
+        bool commPerRecord = _options.Comms is not null || (cull & CullKeys.Comm) != 0;
+        var comm = commPerRecord ? Comm(text) : [];
         if (_options.Comms is { } comms && !ContainsName(comms, comm))
         {
             return;
@@ -76,25 +81,34 @@ internal sealed class SortChunkSink : IRecordSink
             ReportOutOfRange(record.Line, diagnostics, tsOutOfRange, pidOutOfRange, tgidOutOfRange, orderOutOfRange);
         }
 
-        int allocator = KernelFields.Allocator(text, record.PfnAllocator);
-        ReadOnlySpan<byte> stored = text;
-        if (_options.StripTimestamp && tsCapture.Found && tsCapture.Length > 0)
+        int allocator = (cull & CullKeys.Allocator) != 0 ? KernelFields.Allocator(text, record.PfnAllocator) : 0;
+        bool strip = _options.StripTimestamp && tsCapture.Found && tsCapture.Length > 0;
+        ReadOnlySpan<byte> key;
+        if (cull == CullKeys.None)
         {
-            text[..tsCapture.Start].CopyTo(_stored);
-            text[tsCapture.End..].CopyTo(_stored.AsSpan(tsCapture.Start));
-            stored = _stored.AsSpan(0, text.Length - tsCapture.Length);
+            key = strip ? Strip(text, tsCapture) : text;
+        }
+        else
+        {
+            // The stack is the text after its first line; the ts digits cut from the stored text are
+            // normally on that first line, in which case the stack needs no copy.
+            ReadOnlySpan<byte> stackSource = text;
+            if (strip && (cull & CullKeys.StackTrace) != 0 && tsCapture.Start > text.IndexOf((byte)'\n'))
+            {
+                stackSource = Strip(text, tsCapture);
+            }
+
+            key = BuildCullKey(cull, stackSource, pid, tgid, comm, allocator, freeTs);
         }
 
-        var cull = _options.Cull;
-        ReadOnlySpan<byte> key = cull == CullKeys.None ? stored : BuildCullKey(cull, stored, pid, tgid, comm, allocator, freeTs);
         ref var group = ref Table.FindOrAdd(key, ByteHash.Hash(key), out bool added);
         if (added)
         {
-            group.Text = cull == CullKeys.None ? group.Key : Table.Arena.Add(stored);
-            group.Comm = Table.Arena.Add(comm);
+            group.Text = cull == CullKeys.None ? group.Key : Table.Arena.Add(strip ? Strip(text, tsCapture) : text);
+            group.Comm = Table.Arena.Add(commPerRecord ? comm : Comm(text));
             group.Pid = pid;
             group.Tgid = tgid;
-            group.Allocator = allocator;
+            group.Allocator = (cull & CullKeys.Allocator) != 0 ? allocator : KernelFields.Allocator(text, record.PfnAllocator);
             group.TimestampNs = ts;
             group.FreeTimestampNs = freeTs;
             group.FirstLine = record.Line;
@@ -102,6 +116,20 @@ internal sealed class SortChunkSink : IRecordSink
 
         group.Count++;
         group.Pages += pages;
+    }
+
+    private static ReadOnlySpan<byte> Comm(ReadOnlySpan<byte> text)
+    {
+        var capture = KernelFields.FindComm(text);
+        return capture.Found ? text[capture.Start..capture.End] : [];
+    }
+
+    /// <summary>The text with the ts digits cut out, as page_owner_sort stores it.</summary>
+    private ReadOnlySpan<byte> Strip(ReadOnlySpan<byte> text, KernelFields.Capture ts)
+    {
+        text[..ts.Start].CopyTo(_stored);
+        text[ts.End..].CopyTo(_stored.AsSpan(ts.Start));
+        return _stored.AsSpan(0, text.Length - ts.Length);
     }
 
     private static bool ContainsName(IReadOnlyList<byte[]> names, ReadOnlySpan<byte> comm)
