@@ -9,6 +9,9 @@ internal static class CommandTable
     [
         new DemoCommand(),
         new RunCommand(),
+        new SortCommand(),
+        new TopCommand(),
+        new DiffCommand(),
         new ParamsCommand(),
         new DebugPageAllocFaultCommand(),
     ];

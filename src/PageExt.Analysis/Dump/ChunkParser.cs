@@ -1,0 +1,294 @@
+namespace PageExt.Analysis.Dump;
+
+/// <summary>
+/// Splits one chunk into records and hands each to a sink. This is where malformed input is caught:
+/// CR LF endings, records glued together without a blank line, paragraphs that are not records,
+/// NUL bytes, over-long records and a last record without its blank line. Each case is either
+/// repaired or skipped, and always reported; page_owner_sort instead merges, truncates or drops such
+/// records silently.
+/// </summary>
+internal sealed class ChunkParser
+{
+    /// <summary>page_owner_sort's BUF_SIZE: a record that does not fit ends its input. Real records
+    /// are a few KiB, so anything longer is reported and skipped here.</summary>
+    public const int MaxRecordBytes = 128 * 1024;
+
+    private const int MaxPfnLineBytes = 4096;
+
+    private static ReadOnlySpan<byte> Header => "Page allocated via "u8;
+
+    private readonly DumpChunk _chunk;
+    private readonly IRecordSink _sink;
+    private readonly bool _keepPfnLines;
+    [ThreadStatic]
+    private static byte[]? t_text;
+
+    [ThreadStatic]
+    private static byte[]? t_pfnLine;
+
+    private readonly byte[] _text = t_text ??= new byte[MaxRecordBytes];
+    private readonly byte[] _pfnLine = t_pfnLine ??= new byte[MaxPfnLineBytes];
+    private readonly List<DumpDiagnostic> _diagnostics = [];
+    private int _textLength;
+    private int _pfnLineLength;
+    private int _pfnAllocator;
+    private bool _inParagraph;
+    private bool _isRecord;
+    private bool _binary;
+    private bool _tooLong;
+    private long _paragraphLine;
+    private long _lastLine;
+    private long _records;
+
+    private ChunkParser(DumpChunk chunk, IRecordSink sink, bool keepPfnLines)
+    {
+        _chunk = chunk;
+        _sink = sink;
+        _keepPfnLines = keepPfnLines;
+        _pfnAllocator = chunk.InheritedPfnAllocator;
+    }
+
+    /// <summary>Parses <paramref name="chunk"/> into <paramref name="sink"/>; line numbers in the result are chunk-relative.</summary>
+    public static ChunkOutcome Parse(DumpChunk chunk, IRecordSink sink, bool keepPfnLines)
+    {
+        var parser = new ChunkParser(chunk, sink, keepPfnLines);
+        return parser.Run();
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private ChunkOutcome Run()
+    {
+        var data = _chunk.Buffer.AsSpan(0, _chunk.Length);
+        int pos = 0;
+        long line = 0;
+        long newlines = 0;
+        long crlfLines = 0;
+        long firstCrlfLine = 0;
+        bool continuation = _chunk.StartsInsideParagraph;
+
+        // One vectorised pass decides whether lines need the slower NUL-aware scan.
+        bool chunkHasNul = data.Contains((byte)0);
+        while (pos < data.Length)
+        {
+            line++;
+            var rest = data[pos..];
+            int end = rest.IndexOf((byte)'\n');
+            bool hasNul = chunkHasNul && (end < 0 ? rest : rest[..end]).Contains((byte)0);
+
+            ReadOnlySpan<byte> content;
+            if (end < 0)
+            {
+                content = rest;
+                pos = data.Length;
+            }
+            else
+            {
+                content = rest[..end];
+                pos += end + 1;
+                newlines++;
+            }
+
+            if (!content.IsEmpty && content[^1] == '\r')
+            {
+                content = content[..^1];
+                if (crlfLines++ == 0)
+                {
+                    firstCrlfLine = line;
+                }
+            }
+
+            if (continuation)
+            {
+                // The start of this paragraph was reported by the chunk that holds it.
+                if (content.IsEmpty)
+                {
+                    continuation = false;
+                    continue;
+                }
+
+                if (!content.StartsWith(Header))
+                {
+                    if (content.StartsWith("PFN"u8))
+                    {
+                        _pfnAllocator = KernelFields.PfnLineAllocator(content);
+                    }
+
+                    continue;
+                }
+
+                continuation = false;
+            }
+
+            if (content.IsEmpty)
+            {
+                if (_inParagraph)
+                {
+                    EndParagraph(missingBlankBeforeLine: 0);
+                }
+
+                continue;
+            }
+
+            if (content.StartsWith(Header))
+            {
+                if (_inParagraph)
+                {
+                    EndParagraph(missingBlankBeforeLine: line);
+                }
+
+                StartParagraph(line, isRecord: true);
+                Append(content, hasNul);
+                continue;
+            }
+
+            if (!_inParagraph)
+            {
+                StartParagraph(line, isRecord: false);
+            }
+
+            _lastLine = line;
+            if (content.StartsWith("PFN"u8))
+            {
+                _pfnAllocator = KernelFields.PfnLineAllocator(content);
+                if (_isRecord)
+                {
+                    int n = Math.Min(content.Length, MaxPfnLineBytes);
+                    content[..n].CopyTo(_pfnLine);
+                    _pfnLineLength = n;
+                }
+
+                if (!_keepPfnLines)
+                {
+                    _binary |= hasNul;
+                    continue;
+                }
+            }
+
+            if (_isRecord)
+            {
+                Append(content, hasNul);
+            }
+            else
+            {
+                _binary |= hasNul;
+            }
+        }
+
+        if (_inParagraph)
+        {
+            EndChunkInsideParagraph(line);
+        }
+
+        if (_chunk.IsFinal && _chunk.TruncationReason is not null)
+        {
+            _diagnostics.Add(new DumpDiagnostic(Math.Max(line, 1), DiagnosticKind.TruncatedInput,
+                $"the input ends early: {_chunk.TruncationReason}"));
+        }
+
+        return new ChunkOutcome(newlines, _records, crlfLines, firstCrlfLine, _diagnostics);
+    }
+
+    private void EndChunkInsideParagraph(long line)
+    {
+        if (_chunk.EndsInsideParagraph)
+        {
+            if (_isRecord && !_binary)
+            {
+                _diagnostics.Add(new DumpDiagnostic(_paragraphLine, DiagnosticKind.RecordTooLong,
+                    $"the record has no blank line within {_chunk.Buffer.Length} bytes"));
+                _inParagraph = false;
+                return;
+            }
+
+            EndParagraph(missingBlankBeforeLine: 0);
+            return;
+        }
+
+        if (!_chunk.IsFinal)
+        {
+            // The reader cut this chunk just before a record header, so the next line starts a record.
+            EndParagraph(missingBlankBeforeLine: line + 1);
+            return;
+        }
+
+        if (_isRecord && _chunk.TruncationReason is not null)
+        {
+            _diagnostics.Add(new DumpDiagnostic(_paragraphLine, DiagnosticKind.TruncatedInput,
+                "the last record is cut off by the end of the input"));
+            _inParagraph = false;
+            return;
+        }
+
+        if (_isRecord && !_binary && !_tooLong)
+        {
+            _diagnostics.Add(new DumpDiagnostic(_paragraphLine, DiagnosticKind.UnterminatedLastRecord,
+                "the last record has no blank line after it; kept (page_owner_sort drops it)"));
+        }
+
+        EndParagraph(missingBlankBeforeLine: 0);
+    }
+
+    private void StartParagraph(long line, bool isRecord)
+    {
+        _inParagraph = true;
+        _isRecord = isRecord;
+        _binary = false;
+        _tooLong = false;
+        _textLength = 0;
+        _pfnLineLength = 0;
+        _paragraphLine = line;
+        _lastLine = line;
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private void Append(ReadOnlySpan<byte> content, bool hasNul)
+    {
+        _binary |= hasNul;
+        if (_tooLong || _textLength + content.Length + 1 > MaxRecordBytes)
+        {
+            _tooLong = true;
+            return;
+        }
+
+        content.CopyTo(_text.AsSpan(_textLength));
+        _textLength += content.Length;
+        _text[_textLength++] = (byte)'\n';
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private void EndParagraph(long missingBlankBeforeLine)
+    {
+        _inParagraph = false;
+        if (!_isRecord)
+        {
+            string lines = _lastLine > _paragraphLine ? $"lines {_paragraphLine}-{_lastLine}" : $"line {_paragraphLine}";
+            _diagnostics.Add(_binary
+                ? new DumpDiagnostic(_paragraphLine, DiagnosticKind.BinaryData, $"{lines} hold binary data (NUL bytes), not a page_owner record")
+                : new DumpDiagnostic(_paragraphLine, DiagnosticKind.NotARecord, $"{lines} do not start with \"Page allocated via\", not a page_owner record"));
+            return;
+        }
+
+        if (_binary)
+        {
+            _diagnostics.Add(new DumpDiagnostic(_paragraphLine, DiagnosticKind.BinaryData, "the record holds NUL bytes (binary data)"));
+            return;
+        }
+
+        if (_tooLong)
+        {
+            _diagnostics.Add(new DumpDiagnostic(_paragraphLine, DiagnosticKind.RecordTooLong,
+                $"the record is longer than {MaxRecordBytes} bytes (a real one is a few KiB)"));
+            return;
+        }
+
+        if (missingBlankBeforeLine > 0)
+        {
+            _diagnostics.Add(new DumpDiagnostic(missingBlankBeforeLine, DiagnosticKind.MissingBlankLine,
+                $"no blank line between this record and the one at line {_paragraphLine}; split into two records"));
+        }
+
+        _records++;
+        var record = new RawRecord(_text.AsSpan(0, _textLength), _pfnLine.AsSpan(0, _pfnLineLength), _pfnAllocator, _paragraphLine);
+        _sink.Accept(in record, _diagnostics);
+    }
+}

@@ -1,0 +1,66 @@
+namespace PageExt.Analysis.Sort;
+
+/// <summary>
+/// The global group table, fed with chunk tables in input order. Because chunks arrive in order and
+/// each chunk table is in first-seen order, a group's first record is the first one in the input,
+/// exactly the record page_owner_sort's stable cull sort keeps.
+/// </summary>
+internal sealed class SortAggregation
+{
+    private readonly bool _textIsKey;
+
+    public SortAggregation(SortOptions options)
+    {
+        _textIsKey = options.Cull == CullKeys.None || options.Compat == CompatMode.Y2014;
+    }
+
+    public GroupTable Table { get; } = new(segmentBytes: 4 << 20, initialCapacity: 4096);
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    public void Merge(SortChunkSink sink, long lineBase)
+    {
+        var source = sink.Table;
+        foreach (ref var group in source.Groups)
+        {
+            ref var target = ref Table.FindOrAdd(source.Arena.Get(group.Key), group.Hash, out bool added);
+            if (added)
+            {
+                var key = target.Key;
+                target = group;
+                target.Key = key;
+                target.Text = _textIsKey ? key : Table.Arena.Add(source.Arena.Get(group.Text));
+                target.Comm = Table.Arena.Add(source.Arena.Get(group.Comm));
+                target.FirstLine = group.FirstLine + lineBase;
+            }
+            else
+            {
+                target.Count += group.Count;
+                target.Pages += group.Pages;
+            }
+        }
+    }
+
+    /// <summary>The groups in first-seen order, detached from the table.</summary>
+    public SortedGroup[] ToGroups()
+    {
+        var groups = new SortedGroup[Table.Count];
+        var span = Table.Groups;
+        for (int i = 0; i < groups.Length; i++)
+        {
+            ref var g = ref span[i];
+            groups[i] = new SortedGroup(Table.Arena.GetMemory(g.Text), Table.Arena.GetMemory(g.Comm))
+            {
+                Count = g.Count,
+                Pages = g.Pages,
+                Pid = g.Pid,
+                Tgid = g.Tgid,
+                Allocator = g.Allocator,
+                TimestampNs = g.TimestampNs,
+                FreeTimestampNs = g.FreeTimestampNs,
+                FirstLine = g.FirstLine,
+            };
+        }
+
+        return groups;
+    }
+}

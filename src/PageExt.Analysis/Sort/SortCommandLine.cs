@@ -1,0 +1,430 @@
+using System.Text;
+
+namespace PageExt.Analysis.Sort;
+
+/// <summary>The outcome of parsing `pageext sort` arguments.</summary>
+/// <param name="Options">Null when the command must stop (usage error or help).</param>
+/// <param name="ExitCode">0 for help, 1 for a usage error (page_owner_sort's codes).</param>
+/// <param name="Message">What to print on stderr before the usage text, if anything.</param>
+internal sealed record SortCommandLineResult(SortOptions? Options, int ExitCode, string? Message, bool ShowUsage);
+
+/// <summary>
+/// getopt_long as page_owner_sort calls it: bundled short options, "--opt=value" and "--opt value",
+/// unique prefixes of long options, arguments permuted so options may follow the file names, and "--"
+/// to end options. The meaning of the options follows the chosen generation (--compat).
+/// </summary>
+internal static class SortCommandLine
+{
+    private static readonly string[] s_kernelLongOptions = ["pid", "tgid", "name", "cull", "sort", "help"];
+    private static readonly string[] s_ownLongOptions = ["compat", "format"];
+
+    public const string ModernUsage =
+        "Usage: pageext sort [OPTIONS] <input> <output>\n"
+        + "-a\t\t\tSort by memory allocation time.\n"
+        + "-m\t\t\tSort by total memory.\n"
+        + "-n\t\t\tSort by task command name.\n"
+        + "-p\t\t\tSort by pid.\n"
+        + "-P\t\t\tSort by tgid.\n"
+        + "-s\t\t\tSort by the stacktrace.\n"
+        + "-t\t\t\tSort by number of times record is seen (default).\n\n"
+        + "--pid <pidlist>\t\tSelect by pid. This selects the information of\n\t\t\tblocks whose process ID numbers appear in <pidlist>.\n"
+        + "--tgid <tgidlist>\tSelect by tgid. This selects the information of\n\t\t\tblocks whose Thread Group ID numbers appear in <tgidlist>.\n"
+        + "--name <cmdlist>\tSelect by command name. This selects the information\n\t\t\tof blocks whose command name appears in <cmdlist>.\n"
+        + "--cull <rules>\t\tCull by user-defined rules. <rules> is a single\n\t\t\targument in the form of a comma-separated list with some\n\t\t\tcommon fields predefined (pid, tgid, name, stacktrace, allocator)\n"
+        + "--sort <order>\t\tSpecify sort order as: [+|-]key[,[+|-]key[,...]]\n"
+        + "\t\t\tkeys: pid|p, tgid|tg, name|n, stacktrace|st, txt|T,\n\t\t\talloc_ts|at, allocator|ator\n\n"
+        + "-d\t\t\tReport every skipped or repaired record, not the first 50 of each kind.\n"
+        + "-h, --help\t\tPrint this text.\n"
+        + "--format <fmt>\t\ttext (page_owner_sort's report, default), json, csv, or folded\n\t\t\t(\"frame;frame;frame pages\" for flamegraph.pl and speedscope).\n"
+        + "--compat <gen>\t\tv6.6: the 5.18-6.6 tool (-f, -r, free_ts keys); 2014: the 3.19\n\t\t\ttool (no options, \"N times:\" blocks).\n"
+        + "<input> may be '-' (stdin) or gzip-compressed; <output> may be '-' (stdout).\n";
+
+    public static SortCommandLineResult Parse(IReadOnlyList<string> args)
+    {
+        var options = new SortOptions();
+        var positionals = new List<string>();
+        var letters = new List<char>();
+        List<SortTerm>? sortOption = null;
+        var v66Terms = new List<SortTerm>();
+        bool help = false;
+
+        if (FindCompat(args) is { } compatText)
+        {
+            switch (compatText)
+            {
+                case "modern" or "v6.7" or "v6.19":
+                    options.Compat = CompatMode.Modern;
+                    break;
+                case "v6.6" or "5.18":
+                    options.Compat = CompatMode.V6_6;
+                    break;
+                case "2014" or "v3.19":
+                    options.Compat = CompatMode.Y2014;
+                    break;
+                default:
+                    return Error($"unknown --compat value '{compatText}' (expected modern, v6.6 or 2014)");
+            }
+        }
+
+        var compat = options.Compat;
+        string shortOptions = compat switch
+        {
+            CompatMode.Modern => "admnpstPh",
+            CompatMode.V6_6 => "adfmnprstPh",
+            _ => "h",
+        };
+
+        for (int i = 0; i < args.Count; i++)
+        {
+            string arg = args[i];
+            if (arg == "--")
+            {
+                positionals.AddRange(args.Skip(i + 1));
+                break;
+            }
+
+            if (arg.StartsWith("--", StringComparison.Ordinal))
+            {
+                int eq = arg.IndexOf('=', StringComparison.Ordinal);
+                string given = eq < 0 ? arg[2..] : arg[2..eq];
+                string? value = eq < 0 ? null : arg[(eq + 1)..];
+                var resolved = ResolveLong(given);
+                if (resolved.Error is not null)
+                {
+                    return Error(resolved.Error);
+                }
+
+                string name = resolved.Name!;
+                if (name == "help")
+                {
+                    if (value is not null)
+                    {
+                        return Error("option '--help' doesn't allow an argument");
+                    }
+
+                    help = true;
+                    continue;
+                }
+
+                if (value is null)
+                {
+                    if (i + 1 >= args.Count)
+                    {
+                        return Error($"option '--{name}' requires an argument");
+                    }
+
+                    value = args[++i];
+                }
+
+                if (compat == CompatMode.Y2014 && name is not ("compat" or "format"))
+                {
+                    return Error($"option '--{name}' does not exist in the 2014 tool");
+                }
+
+                var error = ApplyLong(options, name, value, ref sortOption, v66Terms);
+                if (error is not null)
+                {
+                    return new SortCommandLineResult(null, 1, error, ShowUsage: false);
+                }
+
+                continue;
+            }
+
+            if (arg.Length > 1 && arg[0] == '-')
+            {
+                foreach (char letter in arg.AsSpan(1))
+                {
+                    if (!shortOptions.Contains(letter, StringComparison.Ordinal))
+                    {
+                        return Error($"invalid option -- '{letter}'");
+                    }
+
+                    switch (letter)
+                    {
+                        case 'h':
+                            help = true;
+                            break;
+                        case 'd':
+                            options.Debug = true;
+                            break;
+                        case 'f':
+                            options.OnlyUnreleased = true;
+                            break;
+                        default:
+                            if (compat == CompatMode.V6_6)
+                            {
+                                // 5.18-6.6: each letter sets the single sort key as it is read.
+                                v66Terms.Clear();
+                                v66Terms.Add(LetterTerm(letter, threeWayTimestamp: true));
+                                sortOption = null;
+                            }
+                            else if (!letters.Contains(letter))
+                            {
+                                letters.Add(letter);
+                            }
+
+                            break;
+                    }
+                }
+
+                continue;
+            }
+
+            positionals.Add(arg);
+        }
+
+        if (help)
+        {
+            return new SortCommandLineResult(null, 0, null, ShowUsage: true);
+        }
+
+        if (positionals.Count < 2)
+        {
+            return Error(positionals.Count == 0 ? "missing <input> and <output>" : "missing <output>");
+        }
+
+        options.Input = positionals[0];
+        options.Output = positionals[1];
+
+        switch (compat)
+        {
+            case CompatMode.Modern:
+                if (letters.Count > 1)
+                {
+                    return Error($"only one of -a -m -n -p -P -s -t may be given (got {string.Join(' ', letters.Select(l => "-" + l))})");
+                }
+
+                // v6.7-v6.19 replace any --sort with -t when no letter is given; the mm-tree fix
+                // (followed here) keeps --sort.
+                options.Sort = letters.Count == 1
+                    ? [LetterTerm(letters[0], threeWayTimestamp: false)]
+                    : sortOption ?? [new SortTerm(SortKey.Times, Descending: true)];
+                break;
+            case CompatMode.V6_6:
+                options.Sort = sortOption ?? v66Terms;
+                break;
+            default:
+                options.Sort = [new SortTerm(SortKey.Times, Descending: true)];
+                break;
+        }
+
+        if (options.Sort.Count == 0 && compat != CompatMode.V6_6)
+        {
+            options.Sort = [new SortTerm(SortKey.Times, Descending: true)];
+        }
+
+        return new SortCommandLineResult(options, 0, null, ShowUsage: false);
+    }
+
+    private static SortCommandLineResult Error(string message) => new(null, 1, message, ShowUsage: true);
+
+    private static string? FindCompat(IReadOnlyList<string> args)
+    {
+        string? found = null;
+        for (int i = 0; i < args.Count && args[i] != "--"; i++)
+        {
+            if (args[i].StartsWith("--compat=", StringComparison.Ordinal))
+            {
+                found = args[i]["--compat=".Length..];
+            }
+            else if (args[i] == "--compat" && i + 1 < args.Count)
+            {
+                found = args[++i];
+            }
+        }
+
+        return found;
+    }
+
+    /// <summary>getopt_long's prefix matching. page_owner_sort's own options win a prefix tie, so
+    /// "--c=st" still means --cull as it does for the C tool.</summary>
+    private static (string? Name, string? Error) ResolveLong(string given)
+    {
+        foreach (var set in new[] { s_kernelLongOptions, s_ownLongOptions })
+        {
+            if (set.Contains(given))
+            {
+                return (given, null);
+            }
+        }
+
+        var kernel = s_kernelLongOptions.Where(o => o.StartsWith(given, StringComparison.Ordinal)).ToList();
+        if (given.Length > 0 && kernel.Count == 1)
+        {
+            return (kernel[0], null);
+        }
+
+        if (kernel.Count > 1)
+        {
+            return (null, $"option '--{given}' is ambiguous");
+        }
+
+        return (null, $"unrecognized option '--{given}'");
+    }
+
+    private static string? ApplyLong(SortOptions options, string name, string value, ref List<SortTerm>? sortOption, List<SortTerm> v66Terms)
+    {
+        var compat = options.Compat;
+        switch (name)
+        {
+            case "compat":
+                return null;
+            case "format":
+                switch (value)
+                {
+                    case "text":
+                        options.Format = OutputFormat.Text;
+                        return null;
+                    case "json":
+                        options.Format = OutputFormat.Json;
+                        return null;
+                    case "csv":
+                        options.Format = OutputFormat.Csv;
+                        return null;
+                    case "folded":
+                        options.Format = OutputFormat.Folded;
+                        return null;
+                    default:
+                        return $"unknown --format '{value}' (expected text, json, csv or folded)";
+                }
+
+            case "pid":
+                options.Pids = ParseNumbers(value) ?? (IReadOnlyList<int>?)null;
+                return options.Pids is null ? $"wrong/invalid pid in from the command line:{value}" : null;
+            case "tgid":
+                options.Tgids = ParseNumbers(value);
+                return options.Tgids is null ? $"wrong/invalid tgid in from the command line:{value}" : null;
+            case "name":
+                options.Comms = value.Split(',').Select(Encoding.UTF8.GetBytes).ToArray();
+                return null;
+            case "cull":
+                foreach (string key in value.Split(','))
+                {
+                    var cull = key switch
+                    {
+                        "pid" or "p" => CullKeys.Pid,
+                        "tgid" or "tg" => CullKeys.Tgid,
+                        "name" or "n" => CullKeys.Comm,
+                        "stacktrace" or "st" => CullKeys.StackTrace,
+                        "allocator" or "ator" => CullKeys.Allocator,
+                        "free" or "f" when compat == CompatMode.V6_6 => CullKeys.Free,
+                        _ => CullKeys.None,
+                    };
+                    if (cull == CullKeys.None)
+                    {
+                        return $"wrong argument after --cull option:{value}";
+                    }
+
+                    options.Cull |= cull;
+                }
+
+                if (compat == CompatMode.V6_6 && sortOption is null && v66Terms.Count == 0)
+                {
+                    v66Terms.Add(new SortTerm(SortKey.Times, Descending: true));
+                }
+
+                return null;
+            case "sort":
+                var terms = new List<SortTerm>();
+                foreach (string item in value.Split(','))
+                {
+                    bool descending = item.StartsWith('-');
+                    string key = item.StartsWith('-') || item.StartsWith('+') ? item[1..] : item;
+                    SortKey? parsed = key switch
+                    {
+                        "pid" or "p" => SortKey.Pid,
+                        "tgid" or "tg" => SortKey.Tgid,
+                        "name" or "n" => SortKey.Comm,
+                        "stacktrace" or "st" => SortKey.StackTrace,
+                        "txt" or "T" => SortKey.Text,
+                        "alloc_ts" or "at" => SortKey.AllocTimestamp,
+                        "allocator" or "ator" => SortKey.Allocator,
+                        "free_ts" or "ft" when compat == CompatMode.V6_6 => SortKey.FreeTimestamp,
+                        _ => null,
+                    };
+                    if (parsed is null)
+                    {
+                        return $"wrong argument after --sort option:{value}";
+                    }
+
+                    terms.Add(new SortTerm(parsed.Value, descending, ThreeWayTimestamp: true));
+                }
+
+                sortOption = terms;
+                v66Terms.Clear();
+                v66Terms.AddRange(terms);
+                return null;
+            default:
+                return $"unrecognized option '--{name}'";
+        }
+    }
+
+    private static SortTerm LetterTerm(char letter, bool threeWayTimestamp) => letter switch
+    {
+        'a' => new SortTerm(SortKey.AllocTimestamp, Descending: false, threeWayTimestamp),
+        'm' => new SortTerm(SortKey.Pages, Descending: true),
+        'n' => new SortTerm(SortKey.Comm, Descending: false),
+        'p' => new SortTerm(SortKey.Pid, Descending: false),
+        'P' => new SortTerm(SortKey.Tgid, Descending: false),
+        'r' => new SortTerm(SortKey.FreeTimestamp, Descending: false),
+        's' => new SortTerm(SortKey.StackTrace, Descending: false),
+        _ => new SortTerm(SortKey.Times, Descending: true),
+    };
+
+    /// <summary>parse_nums_list: strtol(base 10) per comma-separated item, the whole item consumed.</summary>
+    public static int[]? ParseNumbers(string list)
+    {
+        var items = list.Split(',');
+        var numbers = new int[items.Length];
+        for (int i = 0; i < items.Length; i++)
+        {
+            if (!TryStrtol(items[i], out long value))
+            {
+                return null;
+            }
+
+            numbers[i] = unchecked((int)value);
+        }
+
+        return numbers;
+    }
+
+    private static bool TryStrtol(string text, out long value)
+    {
+        value = 0;
+        int i = 0;
+        while (i < text.Length && text[i] is ' ' or '\t' or '\n' or '\v' or '\f' or '\r')
+        {
+            i++;
+        }
+
+        bool negative = false;
+        if (i < text.Length && text[i] is '+' or '-')
+        {
+            negative = text[i] == '-';
+            i++;
+        }
+
+        int digitsStart = i;
+        decimal magnitude = 0;
+        while (i < text.Length && text[i] is >= '0' and <= '9')
+        {
+            magnitude = Math.Min((magnitude * 10) + (text[i] - '0'), (decimal)ulong.MaxValue);
+            i++;
+        }
+
+        if (i == digitsStart || i != text.Length)
+        {
+            return false;
+        }
+
+        decimal signed = negative ? -magnitude : magnitude;
+        if (signed > long.MaxValue || signed < long.MinValue)
+        {
+            return false;
+        }
+
+        value = (long)signed;
+        return true;
+    }
+}

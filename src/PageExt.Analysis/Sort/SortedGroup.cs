@@ -1,0 +1,48 @@
+namespace PageExt.Analysis.Sort;
+
+/// <summary>A finished group, as the comparators and writers see it.</summary>
+internal sealed class SortedGroup
+{
+    public SortedGroup(ReadOnlyMemory<byte> text, ReadOnlyMemory<byte> comm)
+    {
+        Text = text;
+        Comm = comm;
+        int newline = text.Span.IndexOf((byte)'\n');
+        StackTrace = newline < 0 ? ReadOnlyMemory<byte>.Empty : text[(newline + 1)..];
+    }
+
+    /// <summary>The surviving record's text (its first line, frames, and the optional lines).</summary>
+    public ReadOnlyMemory<byte> Text { get; }
+
+    /// <summary>page_owner_sort's "stacktrace": the text after its first newline.</summary>
+    public ReadOnlyMemory<byte> StackTrace { get; }
+
+    public ReadOnlyMemory<byte> Comm { get; }
+
+    public long Count { get; set; }
+
+    public long Pages { get; set; }
+
+    public int Pid { get; set; }
+
+    public int Tgid { get; set; }
+
+    public int Allocator { get; set; }
+
+    public ulong TimestampNs { get; set; }
+
+    public ulong FreeTimestampNs { get; set; }
+
+    public long FirstLine { get; set; }
+
+    /// <summary>The count as page_owner_sort's int prints it.</summary>
+    public int CountAsInt => unchecked((int)Count);
+
+    public int PagesAsInt => unchecked((int)Pages);
+
+    public static ReadOnlySpan<byte> StackTraceOf(ReadOnlySpan<byte> text)
+    {
+        int newline = text.IndexOf((byte)'\n');
+        return newline < 0 ? [] : text[(newline + 1)..];
+    }
+}
