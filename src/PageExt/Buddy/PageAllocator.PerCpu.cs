@@ -109,10 +109,7 @@ public sealed unsafe partial class PageAllocator
             pfn = lists.Heads[list];
             if (pfn != Page.NoPfn)
             {
-                Page* page = _vmemmap + pfn;
-                lists.Heads[list] = page->Next;
-                lists.Count -= 1 << order;
-                page->Next = Page.NoPfn;
+                Pop(ref lists, list, pfn, order);
             }
         }
 
@@ -142,15 +139,22 @@ public sealed unsafe partial class PageAllocator
 
             if (pfn != Page.NoPfn)
             {
-                Page* page = _vmemmap + pfn;
-                lists.Heads[list] = page->Next;
-                lists.Count -= 1 << order;
-                page->Next = Page.NoPfn;
+                Pop(ref lists, list, pfn, order);
             }
         }
 
         Volatile.Write(ref cache.InUse, 0);
         return pfn;
+    }
+
+    /// <summary>Unlink the head block <paramref name="pfn"/> of a per-CPU list (caller owns the cache).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void Pop(ref PerCpuPages lists, int list, uint pfn, int order)
+    {
+        Page* page = _vmemmap + pfn;
+        lists.Heads[list] = page->Next;
+        lists.Count -= 1 << order;
+        page->Next = Page.NoPfn;
     }
 
     /// <summary>rmqueue_bulk(): move up to a batch of blocks from the buddy lists to a per-CPU list.</summary>
