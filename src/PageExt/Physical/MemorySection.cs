@@ -33,17 +33,4 @@ public sealed class MemorySection
     public Pfn EndPfn => new((ulong)(Number + 1) << PagesShift);
 
     public SectionState State { get; internal set; }
-
-    /// <summary>
-    /// Biased page_ext table pointer (the kernel's section->page_ext): table base minus
-    /// StartPfn * entry size, so an entry is one multiply-add from any PFN. 0 when the section
-    /// has no table.
-    /// </summary>
-    internal nint PageExtBiased;
-
-    /// <summary>Bytes of the section's page_ext table (0 when none).</summary>
-    internal long PageExtBytes;
-
-    /// <summary>Where the table came from, so it is freed the same way.</summary>
-    internal nint PageExtTable;
 }

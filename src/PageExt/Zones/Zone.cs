@@ -179,16 +179,5 @@ public sealed unsafe partial class Zone
         }
     }
 
-    /// <summary>Iterate the PFNs of blocks on one list (caller holds the zone lock).</summary>
-    internal IEnumerable<uint> WalkFreeListLocked(int order, MigrateType type)
-    {
-        for (uint pfn = _freeAreas[order].Lists[(int)type].Head; pfn != Page.NoPfn; pfn = NextOf(pfn))
-        {
-            yield return pfn;
-        }
-    }
-
-    private uint NextOf(uint pfn) => _vmemmap[pfn].Next;
-
     public override string ToString() => $"Node {Node}, zone {Name}";
 }
