@@ -11,9 +11,9 @@ internal sealed class MachineOptions
 
     public string CommandLine { get; private set; } = Environment.GetEnvironmentVariable("PAGEEXT_CMDLINE") ?? "";
 
-    public int Seed { get; private set; } = 20141128;
+    public int Seed { get; private set; } = PageExt.Workloads.DemoWorkload.DefaultSeed;
 
-    public int Steps { get; private set; } = 60000;
+    public int Steps { get; private set; } = PageExt.Workloads.DemoWorkload.DefaultSteps;
 
     public static bool TryParse(IReadOnlyList<string> args, CliContext context, out MachineOptions options, out List<string> rest)
     {
