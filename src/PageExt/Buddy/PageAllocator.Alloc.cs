@@ -327,11 +327,8 @@ public sealed unsafe partial class PageAllocator
         Page* page = _vmemmap + pfn;
         page->Flags = zoneBits;
         page->RefCount = 1;
-        page->AllocOrder = (byte)order;
-        page->MigrateType = (byte)type;
-        page->State = (byte)(PageState.InUse | PageState.EverAllocated);
-        page->Type = (byte)PageType.None;
         page->Private = 0;
+        *(uint*)&page->Type = Page.PackBookkeeping(PageType.None, order, type, PageState.InUse | PageState.EverAllocated);
         if (order != 0 && (gfp & GfpFlags.Comp) != 0)
         {
             PrepCompoundPage(page, pfn, order, zoneBits);

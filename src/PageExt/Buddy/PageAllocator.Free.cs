@@ -45,14 +45,19 @@ public sealed unsafe partial class PageAllocator
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int ZoneIndex(ulong flags) => (PageFlagsLayout.Node(flags) * ZoneTypes.Count) + PageFlagsLayout.Zone(flags);
 
-    /// <summary>The common case of free_page_is_bad(): an allocated head freed with its own order.</summary>
+    /// <summary>
+    /// The common case of free_page_is_bad(): an allocated head freed with its own order. Not a
+    /// tail, type None, the order it was allocated with and allocated state are one 64-bit compare
+    /// (the head link and the four bookkeeping bytes are adjacent; the migrate type is ignored).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static bool FreePageLooksAllocated(Page* page, int order) =>
-        page->State == (byte)(PageState.InUse | PageState.EverAllocated)
-        && page->Type == (byte)PageType.None
-        && page->HeadPfnPlusOne == 0
-        && page->AllocOrder == order
-        && (page->Flags & (ulong)PageFlags.Reserved) == 0;
+    private static bool FreePageLooksAllocated(Page* page, int order)
+    {
+        const ulong ignoreMigrateType = ~(0xFFUL << 48);
+        ulong expected = (ulong)Page.PackBookkeeping(PageType.None, order, 0, PageState.InUse | PageState.EverAllocated) << 32;
+        return (*(ulong*)&page->HeadPfnPlusOne & ignoreMigrateType) == expected
+            && (page->Flags & (ulong)PageFlags.Reserved) == 0;
+    }
 
     /// <summary>free_pages_prepare(): clients first (owner, poison, unmap), then clear the block's allocation marks.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

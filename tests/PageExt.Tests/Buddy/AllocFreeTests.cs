@@ -14,6 +14,21 @@ public class AllocFreeTests
     }
 
     [Fact]
+    public unsafe void Bookkeeping_bytes_follow_the_head_link_in_the_order_the_packed_accesses_assume()
+    {
+        var page = default(Page);
+        byte* at = (byte*)&page;
+        Assert.Equal(24, (byte*)&page.HeadPfnPlusOne - at);
+        Assert.Equal(28, (byte*)&page.Type - at);
+        Assert.Equal(29, (byte*)&page.AllocOrder - at);
+        Assert.Equal(30, (byte*)&page.MigrateType - at);
+        Assert.Equal(31, (byte*)&page.State - at);
+        Assert.True(BitConverter.IsLittleEndian);
+        *(uint*)&page.Type = Page.PackBookkeeping(PageType.Buddy, 7, PageExt.Zones.MigrateType.Cma, PageState.InUse);
+        Assert.Equal((PageType.Buddy, 7, (byte)PageExt.Zones.MigrateType.Cma, (byte)PageState.InUse), (page.PageType, (int)page.AllocOrder, page.MigrateType, page.State));
+    }
+
+    [Fact]
     public void Boot_puts_every_managed_page_in_the_free_lists()
     {
         using var m = TestMachines.Boot();
