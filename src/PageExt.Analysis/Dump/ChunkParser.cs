@@ -70,6 +70,14 @@ internal sealed class ChunkParser
         bool chunkHasNul = data.Contains((byte)0);
         while (pos < data.Length)
         {
+            if (!continuation && !_inParagraph && TryWholeRecord(data[pos..], line + 1, chunkHasNul, out int consumed, out int lines))
+            {
+                pos += consumed;
+                line += lines;
+                newlines += lines;
+                continue;
+            }
+
             line++;
             var rest = data[pos..];
             int end = rest.IndexOf((byte)'\n');
@@ -186,6 +194,75 @@ internal sealed class ChunkParser
         }
 
         return new ChunkOutcome(newlines, _records, crlfLines, firstCrlfLine, _diagnostics);
+    }
+
+    /// <summary>
+    /// The common case in a few vectorised passes instead of line by line: a record that starts here,
+    /// ends with a blank line, and holds no CR, no NUL, no second header and at most one PFN line.
+    /// Anything else returns false and goes through the line-by-line path, which handles every case.
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private bool TryWholeRecord(ReadOnlySpan<byte> rest, long line, bool chunkHasNul, out int consumed, out int lines)
+    {
+        consumed = 0;
+        lines = 0;
+        if (!rest.StartsWith(Header))
+        {
+            return false;
+        }
+
+        int end = rest.IndexOf("\n\n"u8);
+        if (end < 0 || end + 1 > MaxRecordBytes)
+        {
+            return false;
+        }
+
+        var paragraph = rest[..(end + 1)];
+        if ((chunkHasNul && paragraph.Contains((byte)0)) || paragraph.Contains((byte)'\r') || paragraph[1..].IndexOf("\nPage allocated via "u8) >= 0)
+        {
+            return false;
+        }
+
+        int pfn = paragraph.IndexOf("\nPFN"u8);
+        int textLength;
+        int pfnLineLength = 0;
+        if (pfn < 0)
+        {
+            paragraph.CopyTo(_text);
+            textLength = paragraph.Length;
+        }
+        else
+        {
+            int pfnStart = pfn + 1;
+            int pfnEnd = pfnStart + paragraph[pfnStart..].IndexOf((byte)'\n');
+            if (paragraph[pfnEnd..].IndexOf("\nPFN"u8) >= 0)
+            {
+                return false;
+            }
+
+            var pfnLine = paragraph[pfnStart..pfnEnd];
+            _pfnAllocator = KernelFields.PfnLineAllocator(pfnLine);
+            pfnLineLength = Math.Min(pfnLine.Length, MaxPfnLineBytes);
+            pfnLine[..pfnLineLength].CopyTo(_pfnLine);
+            if (_keepPfnLines)
+            {
+                paragraph.CopyTo(_text);
+                textLength = paragraph.Length;
+            }
+            else
+            {
+                paragraph[..pfnStart].CopyTo(_text);
+                paragraph[(pfnEnd + 1)..].CopyTo(_text.AsSpan(pfnStart));
+                textLength = paragraph.Length - (pfnEnd + 1 - pfnStart);
+            }
+        }
+
+        consumed = end + 2;
+        lines = paragraph.Count((byte)'\n') + 1;
+        _records++;
+        var record = new RawRecord(_text.AsSpan(0, textLength), _pfnLine.AsSpan(0, pfnLineLength), _pfnAllocator, line);
+        _sink.Accept(in record, _diagnostics);
+        return true;
     }
 
     private void EndChunkInsideParagraph(long line)

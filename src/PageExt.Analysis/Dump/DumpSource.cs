@@ -27,7 +27,14 @@ internal static class DumpSource
             knownLength = -1;
         }
 
-        return Wrap(file, ownsStream: true);
+        var stream = Wrap(file, ownsStream: true);
+        if (stream is GzipCheckedStream)
+        {
+            // Progress counts decompressed bytes; the file length would not match them.
+            knownLength = -1;
+        }
+
+        return stream;
     }
 
     /// <summary>Returns a stream of the dump's text, decompressing gzip when the data starts with its magic.</summary>
