@@ -23,6 +23,17 @@ public class CliCommandTests
     }
 
     [Fact]
+    public void A_run_is_the_same_every_time_for_the_same_command_line_and_seed()
+    {
+        string[] args = ["demo", "--memory", "128M", "--steps", "20000", "--seed", "9", "--cmdline", "page_owner=on"];
+        var first = Run(args);
+        var second = Run(args);
+        Assert.Equal(0, first.Exit);
+        Assert.Equal(first.Stdout, second.Stdout);
+        Assert.NotEqual(first.Stdout, Run(["demo", "--memory", "128M", "--steps", "20000", "--seed", "10", "--cmdline", "page_owner=on"]).Stdout);
+    }
+
+    [Fact]
     public void Run_replays_a_workload_file_and_writes_the_dump_with_the_named_sites()
     {
         string workload = Path.GetTempFileName();
