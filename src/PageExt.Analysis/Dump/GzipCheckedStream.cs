@@ -11,37 +11,25 @@ namespace PageExt.Analysis.Dump;
 /// (<c>cat a.gz b.gz</c>) also fails the check, since its trailer only sizes the last member; the
 /// data is still read in full before the report.
 /// </summary>
-internal sealed class GzipCheckedStream : Stream
+internal sealed class GzipCheckedStream : ReadOnlyForwardStream
 {
     private readonly TailStream _compressed;
-    private readonly GZipStream _gzip;
     private long _produced;
 
     public GzipCheckedStream(Stream compressed)
+        : this(new TailStream(compressed))
     {
-        _compressed = new TailStream(compressed);
-        _gzip = new GZipStream(_compressed, CompressionMode.Decompress, leaveOpen: false);
     }
 
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
+    private GzipCheckedStream(TailStream compressed)
+        : base(new GZipStream(compressed, CompressionMode.Decompress, leaveOpen: false), ownsInner: true)
     {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
+        _compressed = compressed;
     }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
     {
-        int n = _gzip.Read(buffer);
+        int n = Inner.Read(buffer);
         _produced += n;
         if (n == 0 && buffer.Length > 0)
         {
@@ -60,60 +48,18 @@ internal sealed class GzipCheckedStream : Stream
         return n;
     }
 
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing)
-        {
-            _gzip.Dispose();
-        }
-
-        base.Dispose(disposing);
-    }
-
     /// <summary>Passes reads through and remembers the last 8 bytes seen.</summary>
-    private sealed class TailStream : Stream
+    private sealed class TailStream(Stream inner) : ReadOnlyForwardStream(inner, ownsInner: true)
     {
-        private readonly Stream _inner;
         private readonly byte[] _tail = new byte[8];
-
-        public TailStream(Stream inner)
-        {
-            _inner = inner;
-        }
 
         public int TailLength { get; private set; }
 
         public ReadOnlySpan<byte> Tail => _tail.AsSpan(0, TailLength);
 
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position
-        {
-            get => throw new NotSupportedException();
-            set => throw new NotSupportedException();
-        }
-
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
         public override int Read(Span<byte> buffer)
         {
-            int n = _inner.Read(buffer);
+            int n = Inner.Read(buffer);
             if (n >= 8)
             {
                 buffer.Slice(n - 8, 8).CopyTo(_tail);
@@ -128,26 +74,6 @@ internal sealed class GzipCheckedStream : Stream
             }
 
             return n;
-        }
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing)
-            {
-                _inner.Dispose();
-            }
-
-            base.Dispose(disposing);
         }
     }
 }
