@@ -168,8 +168,7 @@ public sealed unsafe class Machine : IDisposable
             }
         }
 
-        Allocator.RebuildZonelists();
-        ZoneTuning.Apply(Nodes, Description.Cpus);
+        Allocator.Retune(Nodes, Description.Cpus);
         long managed = Zones.Sum(z => z.ManagedPages);
         long present = Zones.Sum(z => z.PresentPages);
         Log.Print($"Built {Nodes.Count} zonelists, mobility grouping on.  Total pages: {managed}");

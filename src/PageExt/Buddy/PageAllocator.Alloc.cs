@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using PageExt.Pages;
 using PageExt.PageExtension;
@@ -13,7 +14,7 @@ public sealed unsafe partial class PageAllocator
     {
         if ((uint)order > PageOrder.Max)
         {
-            ThrowHelper.ThrowArgumentOutOfRange(nameof(order), $"order {order} is above MAX_PAGE_ORDER ({PageOrder.Max})");
+            ThrowOrderTooLarge(order);
         }
 
         int highest = GfpZone(gfp);
@@ -36,6 +37,8 @@ public sealed unsafe partial class PageAllocator
             }
         }
 
+        // A machine that has shut down has no fast zones, so every call ends up here.
+        ObjectDisposedException.ThrowIf(_shutdown, this);
         var zonelist = _zonelists[preferredNode][highest];
         uint pfn = GetPageFromFreelist(zonelist, gfp, order, type, alloc | AllocFlags.WmarkLow, highest);
         if (pfn == Page.NoPfn)
@@ -50,6 +53,10 @@ public sealed unsafe partial class PageAllocator
         PrepNewPage(ZoneOfOnline(pfn).FlagBits, pfn, order, gfp, type);
         return pfn;
     }
+
+    [MethodImpl(MethodImplOptions.NoInlining), DoesNotReturn]
+    private static void ThrowOrderTooLarge(int order) =>
+        ThrowHelper.ThrowArgumentOutOfRange(nameof(order), $"order {order} is above MAX_PAGE_ORDER ({PageOrder.Max})");
 
     /// <summary>gfp_zone(): the highest zone index an allocation may use.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -328,7 +335,11 @@ public sealed unsafe partial class PageAllocator
         page->Flags = zoneBits;
         page->RefCount = 1;
         page->Private = 0;
-        *(uint*)&page->Type = Page.PackBookkeeping(PageType.None, order, type, PageState.InUse | PageState.EverAllocated);
+
+        // The head link (0: not a tail) and the bookkeeping bytes as one 64-bit store: the free
+        // check reads them as one 64-bit load, and a load that spans two narrower stores still in
+        // the store buffer cannot be forwarded from them and waits for both to retire.
+        *(ulong*)&page->HeadPfnPlusOne = (ulong)Page.PackBookkeeping(PageType.None, order, type, PageState.InUse | PageState.EverAllocated) << 32;
         if (order != 0 && (gfp & GfpFlags.Comp) != 0)
         {
             PrepCompoundPage(page, pfn, order, zoneBits);

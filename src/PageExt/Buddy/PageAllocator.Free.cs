@@ -13,9 +13,7 @@ public sealed unsafe partial class PageAllocator
     {
         if (!IsOnline(pfn) || (uint)order > PageOrder.Max)
         {
-            ReportOutOfRange(pfn, order, (uint)order > PageOrder.Max
-                ? $"order {order} is above MAX_PAGE_ORDER ({PageOrder.Max})"
-                : $"pfn 0x{pfn:x} is outside the machine's online memory");
+            ReportBadFreeArguments(pfn, order);
             return;
         }
 
@@ -27,14 +25,15 @@ public sealed unsafe partial class PageAllocator
         }
 
         // An allocated page carries its node and zone in its flags, as struct page does.
-        var zone = _zones[ZoneIndex(page->Flags)];
+        int zoneIndex = ZoneIndex(page->Flags);
         FreePagesPrepare((uint)pfn, page, order);
         if (order <= PageOrder.Costly)
         {
-            FreeUnrefPage(zone, (uint)pfn, order);
+            FreeUnrefPage(zoneIndex, (uint)pfn, order);
         }
         else
         {
+            var zone = _zones[zoneIndex];
             lock (zone.Lock)
             {
                 FreeOnePageLocked(zone, (uint)pfn, order, _memory.PageblockType(pfn));

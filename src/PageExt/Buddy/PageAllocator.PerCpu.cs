@@ -6,9 +6,13 @@ namespace PageExt.Buddy;
 
 public sealed unsafe partial class PageAllocator
 {
-    /// <summary>This thread's cache for the machine it used last (one machine per process is the common case).</summary>
+    /// <summary>
+    /// This thread's hot state for the machine it used last (one machine per process is the
+    /// common case). A pointer, not an object, so that reaching it is one load after the runtime's
+    /// thread-local lookup; the block it points into is kept alive by <see cref="t_caches"/>.
+    /// </summary>
     [ThreadStatic]
-    private static ThreadPageCache? t_cache;
+    private static ThreadPageCache.PageSet* t_pageset;
 
     /// <summary>This thread's caches for every machine it has used.</summary>
     [ThreadStatic]
@@ -17,6 +21,12 @@ public sealed unsafe partial class PageAllocator
     /// <summary>An object only this thread references: its caches' liveness token.</summary>
     [ThreadStatic]
     private static object? t_token;
+
+    /// <summary>Source of allocator ids: never reused, never 0, so a stale pointer cannot match.</summary>
+    private static long s_lastId;
+
+    /// <summary>This allocator's id in its caches' <see cref="ThreadPageCache.PageSet.AllocatorId"/>.</summary>
+    private readonly long _id = Interlocked.Increment(ref s_lastId);
 
     private readonly List<ThreadPageCache> _caches = [];
     private readonly Lock _cachesLock = new();
@@ -60,15 +70,19 @@ public sealed unsafe partial class PageAllocator
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private ThreadPageCache CurrentCache()
+    private ThreadPageCache.PageSet* CurrentPageSet()
     {
-        var cache = t_cache;
-        return cache is not null && cache.Allocator == this ? cache : SwitchCache();
+        var set = t_pageset;
+        return set is not null && set->AllocatorId == _id ? set : SwitchCache();
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private ThreadPageCache SwitchCache()
+    private ThreadPageCache.PageSet* SwitchCache()
     {
+        ObjectDisposedException.ThrowIf(_shutdown, this);
+
+        // Cleared first: the caches dropped below may hold the block it points into.
+        t_pageset = null;
         t_token ??= new object();
         var mine = t_caches ??= [];
         mine.RemoveAll(c => c.Allocator._shutdown);
@@ -76,20 +90,20 @@ public sealed unsafe partial class PageAllocator
         {
             if (existing.Allocator == this)
             {
-                t_cache = existing;
-                return existing;
+                t_pageset = existing.Set;
+                return existing.Set;
             }
         }
 
-        var cache = new ThreadPageCache(this, _zones.Length, t_token);
+        var cache = new ThreadPageCache(this, _id, _zones, t_token);
         lock (_cachesLock)
         {
             _caches.Add(cache);
         }
 
         mine.Add(cache);
-        t_cache = cache;
-        return cache;
+        t_pageset = cache.Set;
+        return cache.Set;
     }
 
     /// <summary>
@@ -99,12 +113,12 @@ public sealed unsafe partial class PageAllocator
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private uint TryCachePop(int zoneIndex, int order, MigrateType type)
     {
-        var cache = CurrentCache();
-        Volatile.Write(ref cache.InUse, 1);
+        var set = CurrentPageSet();
+        Volatile.Write(ref set->InUse, 1);
         uint pfn = Page.NoPfn;
-        if (Volatile.Read(ref cache.DrainRequested) == 0)
+        if (Volatile.Read(ref set->DrainRequested) == 0)
         {
-            ref PerCpuPages lists = ref cache.Lists(zoneIndex);
+            ref PerCpuPages lists = ref *ThreadPageCache.PageSet.Lists(set, zoneIndex);
             int list = PerCpuPages.ListIndex(order, type);
             pfn = lists.Heads[list];
             if (pfn != Page.NoPfn)
@@ -113,7 +127,7 @@ public sealed unsafe partial class PageAllocator
             }
         }
 
-        Volatile.Write(ref cache.InUse, 0);
+        Volatile.Write(ref set->InUse, 0);
         return pfn;
     }
 
@@ -124,12 +138,12 @@ public sealed unsafe partial class PageAllocator
     /// </summary>
     private uint RmqueuePcplist(Zone zone, int order, MigrateType type, AllocFlags alloc)
     {
-        var cache = CurrentCache();
-        Volatile.Write(ref cache.InUse, 1);
+        var set = CurrentPageSet();
+        Volatile.Write(ref set->InUse, 1);
         uint pfn = Page.NoPfn;
-        if (Volatile.Read(ref cache.DrainRequested) == 0)
+        if (Volatile.Read(ref set->DrainRequested) == 0)
         {
-            ref PerCpuPages lists = ref cache.Lists(zone.Index);
+            ref PerCpuPages lists = ref *ThreadPageCache.PageSet.Lists(set, zone.Index);
             int list = PerCpuPages.ListIndex(order, type);
             pfn = lists.Heads[list];
             if (pfn == Page.NoPfn)
@@ -143,7 +157,7 @@ public sealed unsafe partial class PageAllocator
             }
         }
 
-        Volatile.Write(ref cache.InUse, 0);
+        Volatile.Write(ref set->InUse, 0);
         return pfn;
     }
 
@@ -161,7 +175,7 @@ public sealed unsafe partial class PageAllocator
     [MethodImpl(MethodImplOptions.NoInlining)]
     private uint RefillPcplist(Zone zone, ref PerCpuPages lists, int list, int order, MigrateType type, AllocFlags alloc)
     {
-        int count = Math.Max(zone.PcpBatch >> order, 1);
+        int count = Math.Max(lists.Batch >> order, 1);
         uint head = Page.NoPfn;
         lock (zone.Lock)
         {
@@ -188,17 +202,18 @@ public sealed unsafe partial class PageAllocator
 
     /// <summary>
     /// free_unref_page(): park a small block on this thread's list; isolated pageblocks bypass the
-    /// cache, and a full cache sends a batch back to the buddy lists.
+    /// cache, and a full cache sends a batch back to the buddy lists. Takes the zone by index: the
+    /// common case needs nothing of the zone but its lists.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void FreeUnrefPage(Zone zone, uint pfn, int order)
+    private void FreeUnrefPage(int zoneIndex, uint pfn, int order)
     {
         var blockType = BlockType(pfn);
         if (blockType >= MigrateType.HighAtomic)
         {
             if (blockType == MigrateType.Isolate)
             {
-                FreeOnePageUnderLock(zone, pfn, order);
+                FreeOnePageUnderLock(_zones[zoneIndex], pfn, order);
                 return;
             }
 
@@ -206,16 +221,16 @@ public sealed unsafe partial class PageAllocator
             blockType = MigrateType.Movable;
         }
 
-        var cache = CurrentCache();
-        Volatile.Write(ref cache.InUse, 1);
-        if (Volatile.Read(ref cache.DrainRequested) != 0)
+        var set = CurrentPageSet();
+        Volatile.Write(ref set->InUse, 1);
+        if (Volatile.Read(ref set->DrainRequested) != 0)
         {
-            Volatile.Write(ref cache.InUse, 0);
-            FreeOnePageUnderLock(zone, pfn, order);
+            Volatile.Write(ref set->InUse, 0);
+            FreeOnePageUnderLock(_zones[zoneIndex], pfn, order);
             return;
         }
 
-        ref PerCpuPages lists = ref cache.Lists(zone.Index);
+        ref PerCpuPages lists = ref *ThreadPageCache.PageSet.Lists(set, zoneIndex);
         Page* page = _vmemmap + pfn;
         int list = PerCpuPages.ListIndex(order, blockType);
         page->Type = (byte)PageType.PerCpu;
@@ -223,12 +238,12 @@ public sealed unsafe partial class PageAllocator
         page->Next = lists.Heads[list];
         lists.Heads[list] = pfn;
         lists.Count += 1 << order;
-        if (lists.Count >= zone.PcpHigh)
+        if (lists.Count >= lists.High)
         {
-            FreePcppagesBulk(zone, ref lists, zone.PcpBatch);
+            FreePcppagesBulk(_zones[zoneIndex], ref lists, lists.Batch);
         }
 
-        Volatile.Write(ref cache.InUse, 0);
+        Volatile.Write(ref set->InUse, 0);
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
@@ -367,20 +382,50 @@ public sealed unsafe partial class PageAllocator
         return true;
     }
 
-    /// <summary>The machine is going away: threads must stop reaching its caches.</summary>
+    /// <summary>
+    /// The machine is going away: threads must stop reaching its caches. Each cache is taken from
+    /// its owner for good and unmarked, so an owner that calls again is told the machine is gone.
+    /// </summary>
     internal void Shutdown()
     {
-        if (_shutdown)
+        lock (_drainLock)
         {
-            return;
+            if (_shutdown)
+            {
+                return;
+            }
+
+            _shutdown = true;
+            _maxPfn = 0;
+            _fastZoneStorage.AsSpan().Fill(-1);
+            foreach (var cache in FreezeCaches())
+            {
+                Volatile.Write(ref cache.Set->AllocatorId, 0);
+            }
         }
 
-        _shutdown = true;
-        if (t_cache?.Allocator == this)
+        var set = t_pageset;
+        if (set is not null && set->AllocatorId == 0)
         {
-            t_cache = null;
+            t_pageset = null;
         }
+    }
 
-        System.Runtime.InteropServices.NativeMemory.Free(_fastZone);
+    /// <summary>
+    /// Copy the zones' pcp high and batch (just recomputed by the zone tuning) into every cache,
+    /// as zone_pcp_update() does for every CPU.
+    /// </summary>
+    private void RefreshPcpLimits()
+    {
+        lock (_cachesLock)
+        {
+            foreach (var cache in _caches)
+            {
+                for (int z = 0; z < _zones.Length; z++)
+                {
+                    cache.Lists(z).SetLimits(_zones[z].PcpHigh, _zones[z].PcpBatch);
+                }
+            }
+        }
     }
 }

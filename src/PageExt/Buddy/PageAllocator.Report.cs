@@ -92,6 +92,19 @@ public sealed unsafe partial class PageAllocator
         return null;
     }
 
+    /// <summary>
+    /// A free whose PFN or order cannot be checked against a descriptor. Out of line so that the
+    /// message formatting (and the stack space it needs) stays off the inlined free path.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void ReportBadFreeArguments(ulong pfn, int order)
+    {
+        ObjectDisposedException.ThrowIf(_shutdown, this);
+        ReportOutOfRange(pfn, order, (uint)order > PageOrder.Max
+            ? $"order {order} is above MAX_PAGE_ORDER ({PageOrder.Max})"
+            : $"pfn 0x{pfn:x} is outside the machine's online memory");
+    }
+
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void ReportOutOfRange(ulong pfn, int order, string message) =>
         Report(new BadPageReport(new Pfn(pfn), BadPageReason.OutOfRange, message, 0, PageType.None, 0, order));

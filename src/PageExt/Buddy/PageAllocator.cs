@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using PageExt.Log;
 using PageExt.Pages;
 using PageExt.Physical;
@@ -28,7 +29,8 @@ public sealed unsafe partial class PageAllocator
 {
     private readonly PhysicalMemory _memory;
     private readonly Page* _vmemmap;
-    private readonly ulong _maxPfn;
+    /// <summary>One past the last PFN; 0 once shut down, so that every free fails the range check and is told why.</summary>
+    private ulong _maxPfn;
 
     // The physical memory's tables, cached here so the hot paths reach them in one load.
     private readonly SectionState* _sectionStates;
@@ -36,6 +38,7 @@ public sealed unsafe partial class PageAllocator
 
     /// <summary>[node * zone types + highest zone]: index of the first zone of that zonelist, -1 if none.</summary>
     private readonly int* _fastZone;
+    private readonly int[] _fastZoneStorage;
     private readonly Zone[] _zones;
     private readonly Node[] _nodes;
 
@@ -62,7 +65,8 @@ public sealed unsafe partial class PageAllocator
         _maxPfn = memory.MaxPfn;
         _sectionStates = memory.SectionStates;
         _pageblockTypes = memory.PageblockTypes;
-        _fastZone = (int*)System.Runtime.InteropServices.NativeMemory.Alloc((nuint)(nodes.Length * ZoneTypes.Count), sizeof(int));
+        _fastZoneStorage = GC.AllocateArray<int>(nodes.Length * ZoneTypes.Count, pinned: true);
+        _fastZone = (int*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_fastZoneStorage));
         _nodes = nodes;
         _zones = zones;
         _log = log;
@@ -227,8 +231,16 @@ public sealed unsafe partial class PageAllocator
         }
     }
 
-    /// <summary>Rebuild the zonelists after a zone became populated or empty (hotplug).</summary>
-    internal void RebuildZonelists() => Volatile.Write(ref _zonelists, BuildZonelists());
+    /// <summary>
+    /// After boot or a hotplug event changed the zones: rebuild the zonelists, recompute the
+    /// watermarks, reserves and pcp limits, and hand the new limits to every per-CPU cache.
+    /// </summary>
+    internal void Retune(IReadOnlyList<Node> nodes, int cpus)
+    {
+        Volatile.Write(ref _zonelists, BuildZonelists());
+        ZoneTuning.Apply(nodes, cpus);
+        RefreshPcpLimits();
+    }
 
     /// <summary>
     /// build_zonelists(): for each preferred node and each highest usable zone, the populated zones

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using PageExt.Zones;
 
 namespace PageExt.Buddy;
@@ -13,67 +15,100 @@ namespace PageExt.Buddy;
 /// thread, and the common small allocation and free run with no atomic instruction at all.
 /// </para>
 /// <para>
+/// Layout: the state the hot path touches (<see cref="PageSet"/>: the window flags, the owning
+/// allocator's id, then one 64-byte <see cref="PerCpuPages"/> per zone) lives in pinned memory
+/// that the owning thread reaches through a pointer in a plain (non-object) thread static. That
+/// is one load after the runtime's thread-local lookup, where an object-typed thread static costs
+/// three dependent loads and two checks more; measured, it is most of the cost of a pair.
+/// </para>
+/// <para>
 /// Concurrency model: only the owning thread touches the lists, inside a window it opens by
-/// writing <see cref="InUse"/> = 1 and closes with 0. Another thread that must see or empty the
-/// lists (drain_all_pages, memory offline, the invariant walker) sets <see cref="DrainRequested"/>,
-/// issues a process-wide memory barrier, and waits until <see cref="InUse"/> is 0 (an asymmetric
-/// Dekker handshake: the barrier orders the owner's store-then-load without costing the owner a
-/// fence). From then until it clears <see cref="DrainRequested"/> the lists are the drainer's; an
-/// owner that sees the request bypasses its lists and uses the zone lock. The owner's store of
-/// InUse and its load of DrainRequested are volatile, so the JIT keeps their order.
+/// writing <see cref="PageSet.InUse"/> = 1 and closes with 0. Another thread that must see or
+/// empty the lists (drain_all_pages, memory offline, the invariant walker) sets
+/// <see cref="PageSet.DrainRequested"/>, issues a process-wide memory barrier, and waits until
+/// InUse is 0 (an asymmetric Dekker handshake: the barrier orders the owner's store-then-load
+/// without costing the owner a fence). From then until it clears DrainRequested the lists are the
+/// drainer's; an owner that sees the request bypasses its lists and uses the zone lock. The
+/// owner's store of InUse and its load of DrainRequested are volatile, so the JIT keeps their order.
 /// </para>
 /// <para>
 /// Lifecycle: created on a thread's first small allocation or free on a machine and registered
 /// with the allocator. A thread that exits leaves its cache behind, pages included; the allocator
 /// notices through <see cref="Owner"/> (a weak reference to an object only the thread holds) and
-/// drains and drops such caches whenever it drains.
+/// drains and drops such caches whenever it drains. The pinned block is a managed array, so it
+/// lives as long as the thread's list of caches or the allocator's registry refers to it: a
+/// pointer left in a thread static can never outlive it.
 /// </para>
 /// </summary>
-internal sealed class ThreadPageCache
+internal sealed unsafe class ThreadPageCache
 {
-    public ThreadPageCache(PageAllocator allocator, int zones, object ownerToken)
+    private readonly byte[] _storage;
+
+    public ThreadPageCache(PageAllocator allocator, long allocatorId, Zone[] zones, object ownerToken)
     {
         Allocator = allocator;
-        _lists = new PerCpuPages[zones + 2];
-        foreach (ref var lists in _lists.AsSpan())
+        ZoneCount = zones.Length;
+
+        // A cache line of padding on each side keeps other threads' data off these lines.
+        int bytes = (2 * PaddingBytes) + sizeof(PageSet) + (zones.Length * sizeof(PerCpuPages));
+        _storage = GC.AllocateArray<byte>(bytes + PaddingBytes, pinned: true);
+        nint start = (nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_storage));
+        Set = (PageSet*)((start + (2 * PaddingBytes) - 1) & ~(nint)(PaddingBytes - 1));
+        Set->AllocatorId = allocatorId;
+        for (int z = 0; z < zones.Length; z++)
         {
+            ref var lists = ref Lists(z);
             lists.Clear();
+            lists.SetLimits(zones[z].PcpHigh, zones[z].PcpBatch);
         }
 
         Owner = new WeakReference(ownerToken);
     }
 
-    // The owner writes the flags and its lists on every operation; padding keeps another thread's
-    // cache (allocated next to this one on the heap) off these cache lines.
-#pragma warning disable CS0169, IDE0051
-    private readonly PaddingLine _before;
-#pragma warning restore CS0169, IDE0051
+    private const int PaddingBytes = 64;
 
-    /// <summary>1 while the owner is inside an operation on the lists.</summary>
-    public int InUse;
-
-    /// <summary>1 while another thread holds (or wants) the lists.</summary>
-    public int DrainRequested;
-
-#pragma warning disable CS0169, IDE0051
-    private readonly PaddingLine _after;
-#pragma warning restore CS0169, IDE0051
-
-    /// <summary>One padding element at each end, for the same reason.</summary>
-    private readonly PerCpuPages[] _lists;
+    /// <summary>The hot state, in the pinned block.</summary>
+    public PageSet* Set { get; }
 
     public PageAllocator Allocator { get; }
 
-    public int ZoneCount => _lists.Length - 2;
+    public int ZoneCount { get; }
+
+    /// <summary>1 while the owner is inside an operation on the lists.</summary>
+    public ref int InUse => ref Set->InUse;
+
+    /// <summary>1 while another thread holds (or wants) the lists.</summary>
+    public ref int DrainRequested => ref Set->DrainRequested;
 
     /// <summary>The lists of one zone, by zone index.</summary>
-    public ref PerCpuPages Lists(int zone) => ref _lists[zone + 1];
-
-    [System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Sequential, Size = 64)]
-    private struct PaddingLine
+    public ref PerCpuPages Lists(int zone)
     {
+        if ((uint)zone >= (uint)ZoneCount)
+        {
+            ThrowHelper.ThrowArgumentOutOfRange(nameof(zone), $"zone {zone} does not exist (the machine has {ZoneCount})");
+        }
+
+        return ref *PageSet.Lists(Set, zone);
     }
 
     /// <summary>Alive exactly as long as the owning thread.</summary>
     public WeakReference Owner { get; }
+
+    /// <summary>
+    /// The thread's hot state for one machine: one cache line of control words, then the per-zone
+    /// lists. Only ever reached through a pointer into a <see cref="ThreadPageCache"/>'s block.
+    /// </summary>
+    [StructLayout(LayoutKind.Sequential, Size = 64)]
+    internal struct PageSet
+    {
+        public int InUse;
+        public int DrainRequested;
+
+        /// <summary>The allocator these lists belong to; 0 once it has shut down.</summary>
+        public long AllocatorId;
+
+        /// <summary>The lists of zone <paramref name="zone"/>, which follow the control line; the caller has checked the index.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static PerCpuPages* Lists(PageSet* set, int zone) => (PerCpuPages*)(set + 1) + zone;
+    }
 }

@@ -327,7 +327,6 @@ public sealed unsafe class MemoryHotplug
 
     private void Retune()
     {
-        _machine.Allocator.RebuildZonelists();
-        ZoneTuning.Apply(_machine.Nodes, _machine.Description.Cpus);
+        _machine.Allocator.Retune(_machine.Nodes, _machine.Description.Cpus);
     }
 }
