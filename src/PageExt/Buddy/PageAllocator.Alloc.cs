@@ -9,9 +9,15 @@ namespace PageExt.Buddy;
 
 public sealed unsafe partial class PageAllocator
 {
-    /// <summary>__alloc_pages(): validate, try the fast path at the low watermark, then the slow path.</summary>
+    /// <summary>
+    /// __alloc_pages(): validate, try this thread's cache, then the zones. Only the cache hit is
+    /// inlined into callers; everything else is a call, so that the hit stays small enough for
+    /// the JIT to inline whole even into a caller that has inlined much else.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private uint AllocPagesCore(GfpFlags gfp, int order, int preferredNode)
     {
+        var set = ThreadPageSet();
         if ((uint)order > PageOrder.Max)
         {
             ThrowOrderTooLarge(order);
@@ -19,7 +25,6 @@ public sealed unsafe partial class PageAllocator
 
         int highest = GfpZone(gfp);
         var type = MigrateTypes.FromGfp(gfp);
-        var alloc = type == MigrateType.Movable ? AllocFlags.Cma : 0;
 
         // Fast path: a block already in this thread's cache for the first zone. Those pages were
         // taken off the zone's free count when cached, so no watermark is at stake.
@@ -28,17 +33,25 @@ public sealed unsafe partial class PageAllocator
             int first = _fastZone[(preferredNode * ZoneTypes.Count) + highest];
             if (first >= 0)
             {
-                uint cached = TryCachePop(first, order, type);
+                uint cached = TryCachePop(set, first, order, type);
                 if (cached != Page.NoPfn)
                 {
-                    PrepNewPage(PageFlagsLayout.Pack(first / ZoneTypes.Count, first % ZoneTypes.Count), cached, order, gfp, type);
+                    PrepNewPage(_zoneFlagBits[first], cached, order, gfp, type);
                     return cached;
                 }
             }
         }
 
+        return AllocPagesFromZones(gfp, order, preferredNode, highest, type);
+    }
+
+    /// <summary>get_page_from_freelist() at the low watermark, then the slow path, for whatever the cache did not have.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private uint AllocPagesFromZones(GfpFlags gfp, int order, int preferredNode, int highest, MigrateType type)
+    {
         // A machine that has shut down has no fast zones, so every call ends up here.
         ObjectDisposedException.ThrowIf(_shutdown, this);
+        var alloc = type == MigrateType.Movable ? AllocFlags.Cma : 0;
         var zonelist = _zonelists[preferredNode][highest];
         uint pfn = GetPageFromFreelist(zonelist, gfp, order, type, alloc | AllocFlags.WmarkLow, highest);
         if (pfn == Page.NoPfn)
@@ -325,8 +338,8 @@ public sealed unsafe partial class PageAllocator
     }
 
     /// <summary>
-    /// post_alloc_hook() / prep_new_page(): mark the block allocated, run the debugging clients,
-    /// zero it when asked, and make it compound when asked.
+    /// post_alloc_hook() / prep_new_page(): mark the block allocated, then, out of line, make it
+    /// compound, run the debugging clients and zero it, each when asked.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void PrepNewPage(ulong zoneBits, uint pfn, int order, GfpFlags gfp, MigrateType type)
@@ -340,6 +353,15 @@ public sealed unsafe partial class PageAllocator
         // check reads them as one 64-bit load, and a load that spans two narrower stores still in
         // the store buffer cannot be forwarded from them and waits for both to retire.
         *(ulong*)&page->HeadPfnPlusOne = (ulong)Page.PackBookkeeping(PageType.None, order, type, PageState.InUse | PageState.EverAllocated) << 32;
+        if ((gfp & (GfpFlags.Comp | GfpFlags.Zero)) != 0 || (PageExtFeature.Supported && _hooks is not null))
+        {
+            PrepNewPageSlow(page, zoneBits, pfn, order, gfp);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void PrepNewPageSlow(Page* page, ulong zoneBits, uint pfn, int order, GfpFlags gfp)
+    {
         if (order != 0 && (gfp & GfpFlags.Comp) != 0)
         {
             PrepCompoundPage(page, pfn, order, zoneBits);

@@ -8,9 +8,15 @@ namespace PageExt.Buddy;
 
 public sealed unsafe partial class PageAllocator
 {
-    /// <summary>__free_pages(): check the page, run the clients, then cache it per CPU or merge it into the buddy lists.</summary>
+    /// <summary>
+    /// __free_pages(): check the page, run the clients, then cache it per CPU or merge it into the
+    /// buddy lists. As with allocation, only the common case (a plain small block, no clients) is
+    /// inlined into callers.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void FreePagesCore(ulong pfn, int order)
     {
+        var set = ThreadPageSet();
         if (!IsOnline(pfn) || (uint)order > PageOrder.Max)
         {
             ReportBadFreeArguments(pfn, order);
@@ -26,19 +32,40 @@ public sealed unsafe partial class PageAllocator
 
         // An allocated page carries its node and zone in its flags, as struct page does.
         int zoneIndex = ZoneIndex(page->Flags);
-        FreePagesPrepare((uint)pfn, page, order);
+        if (order > PageOrder.Costly || (page->Flags & (ulong)PageFlags.Head) != 0 || (PageExtFeature.Supported && _hooks is not null))
+        {
+            FreePagesSlow(set, zoneIndex, (uint)pfn, page, order);
+            return;
+        }
+
+        ClearAllocationMarks(page);
+        FreeUnrefPage(set, zoneIndex, (uint)pfn, order);
+    }
+
+    /// <summary>The rest of __free_pages(): clients, compound tails, and blocks too large to cache.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void FreePagesSlow(ThreadPageCache.PageSet* set, int zoneIndex, uint pfn, Page* page, int order)
+    {
+        FreePagesPrepare(pfn, page, order);
         if (order <= PageOrder.Costly)
         {
-            FreeUnrefPage(zoneIndex, (uint)pfn, order);
+            FreeUnrefPage(set, zoneIndex, pfn, order);
+            return;
         }
-        else
+
+        var zone = _zones[zoneIndex];
+        lock (zone.Lock)
         {
-            var zone = _zones[zoneIndex];
-            lock (zone.Lock)
-            {
-                FreeOnePageLocked(zone, (uint)pfn, order, _memory.PageblockType(pfn));
-            }
+            FreeOnePageLocked(zone, pfn, order, _memory.PageblockType(pfn));
         }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void ClearAllocationMarks(Page* page)
+    {
+        page->RefCount = 0;
+        page->State = (byte)PageState.EverAllocated;
+        page->Flags &= ~PageFlagsLayout.FlagsMask;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -48,18 +75,17 @@ public sealed unsafe partial class PageAllocator
     /// The common case of free_page_is_bad(): an allocated head freed with its own order. Not a
     /// tail, type None, the order it was allocated with and allocated state are one 64-bit compare
     /// (the head link and the four bookkeeping bytes are adjacent; the migrate type is ignored).
+    /// A reserved page never passes: reserved pages are never handed out, so never in use.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool FreePageLooksAllocated(Page* page, int order)
     {
         const ulong ignoreMigrateType = ~(0xFFUL << 48);
         ulong expected = (ulong)Page.PackBookkeeping(PageType.None, order, 0, PageState.InUse | PageState.EverAllocated) << 32;
-        return (*(ulong*)&page->HeadPfnPlusOne & ignoreMigrateType) == expected
-            && (page->Flags & (ulong)PageFlags.Reserved) == 0;
+        return (*(ulong*)&page->HeadPfnPlusOne & ignoreMigrateType) == expected;
     }
 
     /// <summary>free_pages_prepare(): clients first (owner, poison, unmap), then clear the block's allocation marks.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void FreePagesPrepare(uint pfn, Page* page, int order)
     {
         if (PageExtFeature.Supported && _hooks is not null)
@@ -68,9 +94,7 @@ public sealed unsafe partial class PageAllocator
         }
 
         bool compound = (page->Flags & (ulong)PageFlags.Head) != 0;
-        page->RefCount = 0;
-        page->State = (byte)PageState.EverAllocated;
-        page->Flags &= ~PageFlagsLayout.FlagsMask;
+        ClearAllocationMarks(page);
         if (compound)
         {
             uint count = 1u << order;

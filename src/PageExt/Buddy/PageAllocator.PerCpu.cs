@@ -69,12 +69,22 @@ public sealed unsafe partial class PageAllocator
         }
     }
 
+    /// <summary>
+    /// This thread's lists for this machine, given what <see cref="t_pageset"/> held when the
+    /// operation began. The alloc and free entry points read the thread static first thing,
+    /// unconditionally: then the runtime's thread-local lookup of one dominates the other's, and
+    /// the JIT shares it between an allocation and a free inlined into the same caller.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private ThreadPageCache.PageSet* CurrentPageSet()
-    {
-        var set = t_pageset;
-        return set is not null && set->AllocatorId == _id ? set : SwitchCache();
-    }
+    private ThreadPageCache.PageSet* CurrentPageSet(ThreadPageCache.PageSet* set) =>
+        set is not null && set->AllocatorId == _id ? set : SwitchCache();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private ThreadPageCache.PageSet* CurrentPageSet() => CurrentPageSet(t_pageset);
+
+    /// <summary>The raw thread static, for the entry points (see <see cref="CurrentPageSet(ThreadPageCache.PageSet*)"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ThreadPageCache.PageSet* ThreadPageSet() => t_pageset;
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private ThreadPageCache.PageSet* SwitchCache()
@@ -111,19 +121,19 @@ public sealed unsafe partial class PageAllocator
     /// list. No refill here (that needs the watermark check), so it never takes a lock.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private uint TryCachePop(int zoneIndex, int order, MigrateType type)
+    private uint TryCachePop(ThreadPageCache.PageSet* set, int zoneIndex, int order, MigrateType type)
     {
-        var set = CurrentPageSet();
+        set = CurrentPageSet(set);
         Volatile.Write(ref set->InUse, 1);
         uint pfn = Page.NoPfn;
         if (Volatile.Read(ref set->DrainRequested) == 0)
         {
-            ref PerCpuPages lists = ref *ThreadPageCache.PageSet.Lists(set, zoneIndex);
+            PerCpuPages* lists = ThreadPageCache.PageSet.Lists(set, zoneIndex);
             int list = PerCpuPages.ListIndex(order, type);
-            pfn = lists.Heads[list];
+            pfn = lists->Head(list);
             if (pfn != Page.NoPfn)
             {
-                Pop(ref lists, list, pfn, order);
+                Pop(lists, list, pfn, order);
             }
         }
 
@@ -143,17 +153,17 @@ public sealed unsafe partial class PageAllocator
         uint pfn = Page.NoPfn;
         if (Volatile.Read(ref set->DrainRequested) == 0)
         {
-            ref PerCpuPages lists = ref *ThreadPageCache.PageSet.Lists(set, zone.Index);
+            PerCpuPages* lists = ThreadPageCache.PageSet.Lists(set, zone.Index);
             int list = PerCpuPages.ListIndex(order, type);
-            pfn = lists.Heads[list];
+            pfn = lists->Head(list);
             if (pfn == Page.NoPfn)
             {
-                pfn = RefillPcplist(zone, ref lists, list, order, type, alloc);
+                pfn = RefillPcplist(zone, ref *lists, list, order, type, alloc);
             }
 
             if (pfn != Page.NoPfn)
             {
-                Pop(ref lists, list, pfn, order);
+                Pop(lists, list, pfn, order);
             }
         }
 
@@ -163,11 +173,11 @@ public sealed unsafe partial class PageAllocator
 
     /// <summary>Unlink the head block <paramref name="pfn"/> of a per-CPU list (caller owns the cache).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void Pop(ref PerCpuPages lists, int list, uint pfn, int order)
+    private void Pop(PerCpuPages* lists, int list, uint pfn, int order)
     {
         Page* page = _vmemmap + pfn;
-        lists.Heads[list] = page->Next;
-        lists.Count -= 1 << order;
+        lists->Head(list) = page->Next;
+        lists->Count -= 1 << order;
         page->Next = Page.NoPfn;
     }
 
@@ -206,7 +216,7 @@ public sealed unsafe partial class PageAllocator
     /// common case needs nothing of the zone but its lists.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void FreeUnrefPage(int zoneIndex, uint pfn, int order)
+    private void FreeUnrefPage(ThreadPageCache.PageSet* set, int zoneIndex, uint pfn, int order)
     {
         var blockType = BlockType(pfn);
         if (blockType >= MigrateType.HighAtomic)
@@ -221,7 +231,7 @@ public sealed unsafe partial class PageAllocator
             blockType = MigrateType.Movable;
         }
 
-        var set = CurrentPageSet();
+        set = CurrentPageSet(set);
         Volatile.Write(ref set->InUse, 1);
         if (Volatile.Read(ref set->DrainRequested) != 0)
         {
@@ -230,17 +240,17 @@ public sealed unsafe partial class PageAllocator
             return;
         }
 
-        ref PerCpuPages lists = ref *ThreadPageCache.PageSet.Lists(set, zoneIndex);
+        PerCpuPages* lists = ThreadPageCache.PageSet.Lists(set, zoneIndex);
         Page* page = _vmemmap + pfn;
         int list = PerCpuPages.ListIndex(order, blockType);
         page->Type = (byte)PageType.PerCpu;
         page->Private = (uint)order;
-        page->Next = lists.Heads[list];
-        lists.Heads[list] = pfn;
-        lists.Count += 1 << order;
-        if (lists.Count >= lists.High)
+        page->Next = lists->Head(list);
+        lists->Head(list) = pfn;
+        int count = lists->Count += 1 << order;
+        if (count >= lists->High)
         {
-            FreePcppagesBulk(_zones[zoneIndex], ref lists, lists.Batch);
+            FreePcppagesBulk(_zones[zoneIndex], ref *lists, lists->Batch);
         }
 
         Volatile.Write(ref set->InUse, 0);

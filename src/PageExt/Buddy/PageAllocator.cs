@@ -39,6 +39,10 @@ public sealed unsafe partial class PageAllocator
     /// <summary>[node * zone types + highest zone]: index of the first zone of that zonelist, -1 if none.</summary>
     private readonly int* _fastZone;
     private readonly int[] _fastZoneStorage;
+
+    /// <summary>[zone index]: the node and zone bits an allocated page's flags carry (page_zone()'s source).</summary>
+    private readonly ulong* _zoneFlagBits;
+    private readonly ulong[] _zoneFlagBitsStorage;
     private readonly Zone[] _zones;
     private readonly Node[] _nodes;
 
@@ -67,6 +71,13 @@ public sealed unsafe partial class PageAllocator
         _pageblockTypes = memory.PageblockTypes;
         _fastZoneStorage = GC.AllocateArray<int>(nodes.Length * ZoneTypes.Count, pinned: true);
         _fastZone = (int*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_fastZoneStorage));
+        _zoneFlagBitsStorage = GC.AllocateArray<ulong>(zones.Length, pinned: true);
+        _zoneFlagBits = (ulong*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_zoneFlagBitsStorage));
+        for (int z = 0; z < zones.Length; z++)
+        {
+            _zoneFlagBits[z] = zones[z].FlagBits;
+        }
+
         _nodes = nodes;
         _zones = zones;
         _log = log;

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 
 namespace PageExt.Zones;
@@ -27,6 +29,18 @@ internal struct PerCpuPages
     public PcpHeads Heads;
 
     public static int ListIndex(int order, MigrateType type) => (order * MigrateTypes.PcpTypes) + (int)type;
+
+    /// <summary>
+    /// The head of list <paramref name="list"/>, without the bounds check: the hot paths compute
+    /// the index from an order they have checked against <see cref="Buddy.PageOrder.Costly"/> and a
+    /// type below <see cref="MigrateTypes.PcpTypes"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining), UnscopedRef]
+    public ref uint Head(int list)
+    {
+        Debug.Assert((uint)list < Lists);
+        return ref Unsafe.Add(ref Unsafe.As<PcpHeads, uint>(ref Heads), list);
+    }
 
     public void Clear()
     {
