@@ -346,8 +346,10 @@ public sealed unsafe partial class PageAllocator
     {
         Page* page = _vmemmap + pfn;
         page->Flags = zoneBits;
-        page->RefCount = 1;
-        page->Private = 0;
+
+        // Both list links at once (an allocated block is on no list), then refcount 1 and private 0.
+        *(ulong*)&page->Next = ulong.MaxValue;
+        *(ulong*)&page->RefCount = 1;
 
         // The head link (0: not a tail) and the bookkeeping bytes as one 64-bit store: the free
         // check reads them as one 64-bit load, and a load that spans two narrower stores still in

@@ -16,7 +16,6 @@ public sealed unsafe partial class PageAllocator
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void FreePagesCore(ulong pfn, int order)
     {
-        var set = ThreadPageSet();
         if (!IsOnline(pfn) || (uint)order > PageOrder.Max)
         {
             ReportBadFreeArguments(pfn, order);
@@ -34,22 +33,21 @@ public sealed unsafe partial class PageAllocator
         int zoneIndex = ZoneIndex(page->Flags);
         if (order > PageOrder.Costly || (page->Flags & (ulong)PageFlags.Head) != 0 || (PageExtFeature.Supported && _hooks is not null))
         {
-            FreePagesSlow(set, zoneIndex, (uint)pfn, page, order);
+            FreePagesSlow(zoneIndex, (uint)pfn, page, order);
             return;
         }
 
-        ClearAllocationMarks(page);
-        FreeUnrefPage(set, zoneIndex, (uint)pfn, order);
+        FreeUnrefPage(zoneIndex, (uint)pfn, order);
     }
 
     /// <summary>The rest of __free_pages(): clients, compound tails, and blocks too large to cache.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private void FreePagesSlow(ThreadPageCache.PageSet* set, int zoneIndex, uint pfn, Page* page, int order)
+    private void FreePagesSlow(int zoneIndex, uint pfn, Page* page, int order)
     {
         FreePagesPrepare(pfn, page, order);
         if (order <= PageOrder.Costly)
         {
-            FreeUnrefPage(set, zoneIndex, pfn, order);
+            FreeUnrefPage(zoneIndex, pfn, order);
             return;
         }
 
@@ -60,6 +58,7 @@ public sealed unsafe partial class PageAllocator
         }
     }
 
+    /// <summary>What every freed block's head loses, whichever list it goes to next.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void ClearAllocationMarks(Page* page)
     {

@@ -195,9 +195,11 @@ public sealed unsafe partial class PageAllocator
                         }
 
                         seen[(int)pfn] = true;
-                        if (page->Type != (byte)PageType.PerCpu || page->Private != (uint)order)
+                        var listType = (MigrateType)(list % MigrateTypes.PcpTypes);
+                        if (page->Type != (byte)PageType.PerCpu || page->Private != (uint)order || page->MigrateType != (byte)listType
+                            || (page->State & (byte)PageState.InUse) != 0)
                         {
-                            problems.Add($"{_zones[z]}: cached page 0x{pfn:x} is marked {(PageType)page->Type} order {page->Private}, expected PerCpu order {order}");
+                            problems.Add($"{_zones[z]}: cached page 0x{pfn:x} is marked {(PageType)page->Type} order {page->Private} type {(MigrateType)page->MigrateType} state {(PageState)page->State}, expected PerCpu order {order} type {listType}, not in use");
                         }
 
                         pages += 1L << order;

@@ -45,6 +45,7 @@ public sealed unsafe partial class PageAllocator
     private readonly ulong[] _zoneFlagBitsStorage;
     private readonly Zone[] _zones;
     private readonly Node[] _nodes;
+    private readonly int _nodeCount;
 
     /// <summary>[preferred node][highest zone index] -> populated zones to try, in order.</summary>
     private Zone[][][] _zonelists;
@@ -79,6 +80,7 @@ public sealed unsafe partial class PageAllocator
         }
 
         _nodes = nodes;
+        _nodeCount = nodes.Length;
         _zones = zones;
         _log = log;
         _currentTask = currentTask;
@@ -232,7 +234,7 @@ public sealed unsafe partial class PageAllocator
     /// their managed id and stay put, as a task mostly stays on its CPU's node.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private int PreferredNode() => _nodes.Length == 1 ? 0 : Environment.CurrentManagedThreadId % _nodes.Length;
+    private int PreferredNode() => _nodeCount == 1 ? 0 : Environment.CurrentManagedThreadId % _nodeCount;
 
     private void CheckValid(ulong pfn)
     {

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 
 namespace PageExt.Zones;
@@ -31,15 +30,15 @@ internal struct PerCpuPages
     public static int ListIndex(int order, MigrateType type) => (order * MigrateTypes.PcpTypes) + (int)type;
 
     /// <summary>
-    /// The head of list <paramref name="list"/>, without the bounds check: the hot paths compute
-    /// the index from an order they have checked against <see cref="Buddy.PageOrder.Costly"/> and a
-    /// type below <see cref="MigrateTypes.PcpTypes"/>.
+    /// The head of list <paramref name="list"/> of the cache at <paramref name="lists"/>, with no
+    /// bounds or null check: the hot paths compute the index from an order they have checked
+    /// against <see cref="Buddy.PageOrder.Costly"/> and a type below <see cref="MigrateTypes.PcpTypes"/>.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining), UnscopedRef]
-    public ref uint Head(int list)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static unsafe uint* Head(PerCpuPages* lists, int list)
     {
         Debug.Assert((uint)list < Lists);
-        return ref Unsafe.Add(ref Unsafe.As<PcpHeads, uint>(ref Heads), list);
+        return (uint*)&lists->Heads + list;
     }
 
     public void Clear()

@@ -18,6 +18,10 @@ public class AllocFreeTests
     {
         var page = default(Page);
         byte* at = (byte*)&page;
+        Assert.Equal(8, (byte*)&page.Next - at);
+        Assert.Equal(12, (byte*)&page.Prev - at);
+        Assert.Equal(16, (byte*)&page.RefCount - at);
+        Assert.Equal(20, (byte*)&page.Private - at);
         Assert.Equal(24, (byte*)&page.HeadPfnPlusOne - at);
         Assert.Equal(28, (byte*)&page.Type - at);
         Assert.Equal(29, (byte*)&page.AllocOrder - at);
