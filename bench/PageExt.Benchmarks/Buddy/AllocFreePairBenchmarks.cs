@@ -16,6 +16,7 @@ public unsafe class AllocFreePairBenchmarks
 {
     private const int PairsPerThread = 1 << 20;
     private Machine _machine = null!;
+    private PairedThread _partner = null!;
 
     [Params(0, 3)]
     public int Order { get; set; }
@@ -24,10 +25,15 @@ public unsafe class AllocFreePairBenchmarks
     public void Setup()
     {
         _machine = Machine.Boot(new MachineDescription { MemoryBytes = 1L << 30, Cpus = Environment.ProcessorCount });
+        _partner = new PairedThread();
     }
 
     [GlobalCleanup]
-    public void Cleanup() => _machine.Dispose();
+    public void Cleanup()
+    {
+        _partner.Dispose();
+        _machine.Dispose();
+    }
 
     // Each loop is the benchmark method itself (the two-thread variants run it on both threads):
     // the JIT sizes its inlining budget by the method it compiles, and a one-line wrapper around
@@ -45,7 +51,7 @@ public unsafe class AllocFreePairBenchmarks
     }
 
     [Benchmark(OperationsPerInvoke = 2 * PairsPerThread)]
-    public void PageExt_2threads() => OnTwoThreads(PageExt_1thread);
+    public void PageExt_2threads() => _partner.Run(PageExt_1thread);
 
     [Benchmark(OperationsPerInvoke = PairsPerThread)]
     public void AlignedAlloc_1thread()
@@ -59,7 +65,7 @@ public unsafe class AllocFreePairBenchmarks
     }
 
     [Benchmark(OperationsPerInvoke = 2 * PairsPerThread)]
-    public void AlignedAlloc_2threads() => OnTwoThreads(AlignedAlloc_1thread);
+    public void AlignedAlloc_2threads() => _partner.Run(AlignedAlloc_1thread);
 
     [Benchmark(OperationsPerInvoke = PairsPerThread)]
     public void ArrayPool_1thread()
@@ -73,13 +79,5 @@ public unsafe class AllocFreePairBenchmarks
     }
 
     [Benchmark(OperationsPerInvoke = 2 * PairsPerThread)]
-    public void ArrayPool_2threads() => OnTwoThreads(ArrayPool_1thread);
-
-    private static void OnTwoThreads(Action body)
-    {
-        var other = new Thread(() => body());
-        other.Start();
-        body();
-        other.Join();
-    }
+    public void ArrayPool_2threads() => _partner.Run(ArrayPool_1thread);
 }
