@@ -17,7 +17,7 @@ public sealed unsafe partial class PageAllocator
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private uint AllocPagesCore(GfpFlags gfp, int order, int preferredNode)
     {
-        var set = ThreadPageSet();
+        var set = t_pageset;
         if ((uint)order > PageOrder.Max)
         {
             ThrowOrderTooLarge(order);
@@ -33,7 +33,7 @@ public sealed unsafe partial class PageAllocator
             int first = _fastZone[(preferredNode * ZoneTypes.Count) + highest];
             if (first >= 0)
             {
-                uint cached = TryCachePop(set, first, order, type);
+                uint cached = RmqueuePcplist(set, first, order, type);
                 if (cached != Page.NoPfn)
                 {
                     PrepNewPage(_zoneFlagBits[first], cached, order, gfp, type);
@@ -212,7 +212,7 @@ public sealed unsafe partial class PageAllocator
     {
         if (order <= PageOrder.Costly && type < MigrateType.HighAtomic && (alloc & AllocFlags.HighAtomic) == 0)
         {
-            uint pfn = RmqueuePcplist(zone, order, type, alloc);
+            uint pfn = RmqueuePcplist(t_pageset, zone.Index, order, type, zone, alloc);
             if (pfn != Page.NoPfn)
             {
                 return pfn;

@@ -82,10 +82,6 @@ public sealed unsafe partial class PageAllocator
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private ThreadPageCache.PageSet* CurrentPageSet() => CurrentPageSet(t_pageset);
 
-    /// <summary>The raw thread static, for allocation's entry (see <see cref="CurrentPageSet(ThreadPageCache.PageSet*)"/>).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ThreadPageCache.PageSet* ThreadPageSet() => t_pageset;
-
     [MethodImpl(MethodImplOptions.NoInlining)]
     private ThreadPageCache.PageSet* SwitchCache()
     {
@@ -117,11 +113,14 @@ public sealed unsafe partial class PageAllocator
     }
 
     /// <summary>
-    /// The fast path of rmqueue_pcplist(): pop an already cached block of the first zone in the
-    /// list. No refill here (that needs the watermark check), so it never takes a lock.
+    /// rmqueue_pcplist(): pop from this thread's list of zone <paramref name="zoneIndex"/>. When the
+    /// list is empty and <paramref name="refillFrom"/> is given, first refill a batch from the buddy
+    /// lists (rmqueue_bulk); the allocation fast path passes none, since a refill needs the
+    /// watermark check, and so takes no lock. Returns NoPfn when the cache is being drained or had
+    /// nothing; the caller then goes to the buddy lists.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private uint TryCachePop(ThreadPageCache.PageSet* set, int zoneIndex, int order, MigrateType type)
+    private uint RmqueuePcplist(ThreadPageCache.PageSet* set, int zoneIndex, int order, MigrateType type, Zone? refillFrom = null, AllocFlags alloc = 0)
     {
         set = CurrentPageSet(set);
         Volatile.Write(ref set->InUse, 1);
@@ -131,34 +130,9 @@ public sealed unsafe partial class PageAllocator
             PerCpuPages* lists = ThreadPageCache.PageSet.Lists(set, zoneIndex);
             int list = PerCpuPages.ListIndex(order, type);
             pfn = *PerCpuPages.Head(lists, list);
-            if (pfn != Page.NoPfn)
+            if (pfn == Page.NoPfn && refillFrom is not null)
             {
-                Pop(lists, list, pfn, order);
-            }
-        }
-
-        Volatile.Write(ref set->InUse, 0);
-        return pfn;
-    }
-
-    /// <summary>
-    /// rmqueue_pcplist(): pop from this thread's list, refilling a batch from the buddy lists
-    /// (rmqueue_bulk) when it is empty. Returns NoPfn when the cache is being drained or the zone
-    /// had nothing; the caller then goes to the buddy lists.
-    /// </summary>
-    private uint RmqueuePcplist(Zone zone, int order, MigrateType type, AllocFlags alloc)
-    {
-        var set = CurrentPageSet();
-        Volatile.Write(ref set->InUse, 1);
-        uint pfn = Page.NoPfn;
-        if (Volatile.Read(ref set->DrainRequested) == 0)
-        {
-            PerCpuPages* lists = ThreadPageCache.PageSet.Lists(set, zone.Index);
-            int list = PerCpuPages.ListIndex(order, type);
-            pfn = *PerCpuPages.Head(lists, list);
-            if (pfn == Page.NoPfn)
-            {
-                pfn = RefillPcplist(zone, ref *lists, list, order, type, alloc);
+                pfn = RefillPcplist(refillFrom, ref *lists, list, order, type, alloc);
             }
 
             if (pfn != Page.NoPfn)
