@@ -1,8 +1,8 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using PageExt.Log;
 using PageExt.Pages;
 using PageExt.Physical;
+using PageExt.Platform;
 using PageExt.Zones;
 
 namespace PageExt.Buddy;
@@ -70,10 +70,8 @@ public sealed unsafe partial class PageAllocator
         _maxPfn = memory.MaxPfn;
         _sectionStates = memory.SectionStates;
         _pageblockTypes = memory.PageblockTypes;
-        _fastZoneStorage = GC.AllocateArray<int>(nodes.Length * ZoneTypes.Count, pinned: true);
-        _fastZone = (int*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_fastZoneStorage));
-        _zoneFlagBitsStorage = GC.AllocateArray<ulong>(zones.Length, pinned: true);
-        _zoneFlagBits = (ulong*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_zoneFlagBitsStorage));
+        _fastZoneStorage = PinnedArray.Allocate(nodes.Length * ZoneTypes.Count, out _fastZone);
+        _zoneFlagBitsStorage = PinnedArray.Allocate(zones.Length, out _zoneFlagBits);
         for (int z = 0; z < zones.Length; z++)
         {
             _zoneFlagBits[z] = zones[z].FlagBits;

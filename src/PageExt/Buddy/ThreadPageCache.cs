@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using PageExt.Platform;
 using PageExt.Zones;
 
 namespace PageExt.Buddy;
@@ -51,9 +52,8 @@ internal sealed unsafe class ThreadPageCache
 
         // A cache line of padding on each side keeps other threads' data off these lines.
         int bytes = (2 * PaddingBytes) + sizeof(PageSet) + (zones.Length * sizeof(PerCpuPages));
-        _storage = GC.AllocateArray<byte>(bytes + PaddingBytes, pinned: true);
-        nint start = (nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_storage));
-        Set = (PageSet*)((start + (2 * PaddingBytes) - 1) & ~(nint)(PaddingBytes - 1));
+        _storage = PinnedArray.Allocate<byte>(bytes + PaddingBytes, out byte* start);
+        Set = (PageSet*)(((nint)start + (2 * PaddingBytes) - 1) & ~(nint)(PaddingBytes - 1));
         Set->AllocatorId = allocatorId;
         for (int z = 0; z < zones.Length; z++)
         {

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using PageExt.Boot;
+using PageExt.Platform;
 
 namespace PageExt.Stacks;
 
@@ -437,9 +438,8 @@ public sealed unsafe class StackDepot
                     return StackHandle.Invalid;
                 }
 
-                var pool = GC.AllocateArray<byte>(PoolSizeBytes, pinned: true);
-                _pools[_poolCount] = pool;
-                _poolBases[_poolCount] = (nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(pool));
+                _pools[_poolCount] = PinnedArray.Allocate<byte>(PoolSizeBytes, out byte* poolBase);
+                _poolBases[_poolCount] = (nint)poolBase;
                 Volatile.Write(ref _poolCount, _poolCount + 1);
             }
 
