@@ -56,52 +56,28 @@ public static class SeedFlagColumns
     /// </summary>
     public static SeedPageFlags FromPageFlags(PageFlags flags, bool slab = false)
     {
-        var seed = SeedPageFlags.None;
-        if ((flags & PageFlags.Locked) != 0)
+        var seed = slab ? SeedPageFlags.Slab : SeedPageFlags.None;
+        foreach (var (modern, column) in s_modernColumns)
         {
-            seed |= SeedPageFlags.Locked;
-        }
-
-        if ((flags & PageFlags.Referenced) != 0)
-        {
-            seed |= SeedPageFlags.Referenced;
-        }
-
-        if ((flags & PageFlags.Uptodate) != 0)
-        {
-            seed |= SeedPageFlags.Uptodate;
-        }
-
-        if ((flags & PageFlags.Dirty) != 0)
-        {
-            seed |= SeedPageFlags.Dirty;
-        }
-
-        if ((flags & PageFlags.Lru) != 0)
-        {
-            seed |= SeedPageFlags.Lru;
-        }
-
-        if ((flags & PageFlags.Active) != 0)
-        {
-            seed |= SeedPageFlags.Active;
-        }
-
-        if (slab)
-        {
-            seed |= SeedPageFlags.Slab;
-        }
-
-        if ((flags & PageFlags.Writeback) != 0)
-        {
-            seed |= SeedPageFlags.Writeback;
-        }
-
-        if ((flags & PageFlags.Head) != 0)
-        {
-            seed |= SeedPageFlags.Compound;
+            if ((flags & modern) != 0)
+            {
+                seed |= column;
+            }
         }
 
         return seed;
     }
+
+    /// <summary>The seed columns that still have a page flag of their own.</summary>
+    private static readonly (PageFlags Modern, SeedPageFlags Column)[] s_modernColumns =
+    [
+        (PageFlags.Locked, SeedPageFlags.Locked),
+        (PageFlags.Referenced, SeedPageFlags.Referenced),
+        (PageFlags.Uptodate, SeedPageFlags.Uptodate),
+        (PageFlags.Dirty, SeedPageFlags.Dirty),
+        (PageFlags.Lru, SeedPageFlags.Lru),
+        (PageFlags.Active, SeedPageFlags.Active),
+        (PageFlags.Writeback, SeedPageFlags.Writeback),
+        (PageFlags.Head, SeedPageFlags.Compound),
+    ];
 }
