@@ -10,6 +10,22 @@ public sealed unsafe class PoisoningTests
 {
     private static readonly DebugPageAllocSettings s_poison = new() { PagePoison = true };
 
+    private static List<PageCorruptionReport> CaptureCorruption(DebugPageAllocFeature feature)
+    {
+        var reports = new List<PageCorruptionReport>();
+        feature.Corruption += reports.Add;
+        return reports;
+    }
+
+    /// <summary>A block that was allocated and freed: it now holds the poison, and its address is still ours to scribble on.</summary>
+    private static byte* AllocateAndFree(Machine machine, int order, out Pfn pfn)
+    {
+        Assert.True(machine.TryAllocPages(GfpFlags.Kernel, order, out pfn));
+        byte* block = (byte*)machine.PageAddress(pfn);
+        machine.FreePages(pfn, order);
+        return block;
+    }
+
     [Fact]
     public void FreedPageHoldsThePoisonAndIsFlagged()
     {
@@ -34,11 +50,8 @@ public sealed unsafe class PoisoningTests
     public void WriteAfterFreeIsReportedWithExactOffsetsAndThePageIsHandedOut()
     {
         using var machine = DebugPageAllocMachines.Boot(s_poison, out var feature);
-        var reports = new List<PageCorruptionReport>();
-        feature.Corruption += reports.Add;
-        Assert.True(machine.TryAllocPages(GfpFlags.Kernel, 0, out var pfn));
-        byte* page = (byte*)machine.PageAddress(pfn);
-        machine.FreePages(pfn, 0);
+        var reports = CaptureCorruption(feature);
+        byte* page = AllocateAndFree(machine, 0, out var pfn);
 
         // The stale user writes 20 bytes across a 16-byte row boundary.
         for (int i = 0; i < 20; i++)
@@ -79,11 +92,8 @@ public sealed unsafe class PoisoningTests
     public void SingleFlippedBitIsASingleBitError()
     {
         using var machine = DebugPageAllocMachines.Boot(s_poison, out var feature);
-        var reports = new List<PageCorruptionReport>();
-        feature.Corruption += reports.Add;
-        Assert.True(machine.TryAllocPages(GfpFlags.Kernel, 0, out var pfn));
-        byte* page = (byte*)machine.PageAddress(pfn);
-        machine.FreePages(pfn, 0);
+        var reports = CaptureCorruption(feature);
+        byte* page = AllocateAndFree(machine, 0, out var pfn);
         page[0xabc] ^= 0x10;
 
         Assert.True(machine.TryAllocPages(GfpFlags.Kernel, 0, out var again));
@@ -102,11 +112,8 @@ public sealed unsafe class PoisoningTests
     public void TwoFlippedBitsInOneByteAreACorruptionNotASingleBitError()
     {
         using var machine = DebugPageAllocMachines.Boot(s_poison, out var feature);
-        var reports = new List<PageCorruptionReport>();
-        feature.Corruption += reports.Add;
-        Assert.True(machine.TryAllocPages(GfpFlags.Kernel, 0, out var pfn));
-        byte* page = (byte*)machine.PageAddress(pfn);
-        machine.FreePages(pfn, 0);
+        var reports = CaptureCorruption(feature);
+        byte* page = AllocateAndFree(machine, 0, out var pfn);
         page[5] ^= 0x03;
 
         Assert.True(machine.TryAllocPages(GfpFlags.Kernel, 0, out _));
@@ -119,11 +126,8 @@ public sealed unsafe class PoisoningTests
     public void CorruptionInsideAnOrder3BlockNamesThePage()
     {
         using var machine = DebugPageAllocMachines.Boot(s_poison, out var feature);
-        var reports = new List<PageCorruptionReport>();
-        feature.Corruption += reports.Add;
-        Assert.True(machine.TryAllocPages(GfpFlags.Kernel, 3, out var pfn));
-        byte* block = (byte*)machine.PageAddress(pfn);
-        machine.FreePages(pfn, 3);
+        var reports = CaptureCorruption(feature);
+        byte* block = AllocateAndFree(machine, 3, out var pfn);
         block[(5 * PageSize.Bytes) + 0xff0] = 0;
         block[(5 * PageSize.Bytes) + 0xfff] = 0;
 
@@ -157,8 +161,7 @@ public sealed unsafe class PoisoningTests
     {
         var clock = new DebugPageAllocMachines.ManualClock();
         using var machine = DebugPageAllocMachines.Boot(s_poison, out var feature, clock: clock);
-        var reports = new List<PageCorruptionReport>();
-        feature.Corruption += reports.Add;
+        var reports = CaptureCorruption(feature);
 
         for (int i = 0; i < 12; i++)
         {
@@ -185,8 +188,7 @@ public sealed unsafe class PoisoningTests
     {
         using var machine = DebugPageAllocMachines.Boot(s_poison, out var feature);
         feature.PageDetails = new FixedDetails();
-        var reports = new List<PageCorruptionReport>();
-        feature.Corruption += reports.Add;
+        var reports = CaptureCorruption(feature);
         var pfn = CorruptOnePage(machine);
 
         var lines = Assert.Single(reports).Text.Split('\n');
@@ -213,9 +215,7 @@ public sealed unsafe class PoisoningTests
     /// <summary>Allocate, free, write one byte, allocate again: one corruption.</summary>
     private static Pfn CorruptOnePage(Machine machine)
     {
-        Assert.True(machine.TryAllocPages(GfpFlags.Kernel, 0, out var pfn));
-        byte* page = (byte*)machine.PageAddress(pfn);
-        machine.FreePages(pfn, 0);
+        byte* page = AllocateAndFree(machine, 0, out var pfn);
         page[100] = 0x42;
         Assert.True(machine.TryAllocPages(GfpFlags.Kernel, 0, out var again));
         Assert.Equal(pfn, again);
