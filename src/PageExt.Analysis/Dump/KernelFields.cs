@@ -238,33 +238,6 @@ internal static class KernelFields
         return unchecked((int)value);
     }
 
-    /// <summary>page_num = 1 &lt;&lt; order in C int arithmetic (x86 masks the shift count, as C# does); 0
-    /// when the order is missing, unparsable or above 64.</summary>
-    public static int ParsePages(ReadOnlySpan<byte> text, Capture capture, out bool outOfRange)
-    {
-        outOfRange = false;
-        if (!capture.Found || capture.Length == 0)
-        {
-            return 0;
-        }
-
-        if (!TryParseDigits(text[capture.Start..capture.End], out ulong value) || value > long.MaxValue)
-        {
-            outOfRange = true;
-            return 0;
-        }
-
-        int order = unchecked((int)value);
-        if (order > 64)
-        {
-            outOfRange = true;
-            return 0;
-        }
-
-        outOfRange = value > 30;
-        return 1 << order;
-    }
-
     /// <summary>ts_nsec: UINT64_MAX (the C tool's -1) when missing or out of range.</summary>
     public static ulong ParseTimestamp(ReadOnlySpan<byte> text, Capture capture, out bool outOfRange)
     {
