@@ -171,7 +171,12 @@ internal sealed class DumpTotals
             int pid = KernelFields.ParsePid(text, KernelFields.FindPid(text), out _);
             int tgid = KernelFields.ParsePid(text, KernelFields.FindTgid(text), out _);
             var flags = tgid >= 0 ? ThreadFlags.IdIsTgid | (pid == tgid ? ThreadFlags.Leader : 0) : ThreadFlags.None;
-            var commCapture = KernelFields.FindComm(text);
+            var commCapture = tgid >= 0 ? KernelFields.FindComm(text) : KernelFields.FindPidComm(text);
+            if (tgid < 0 && pid < 0 && commCapture.Found)
+            {
+                pid = KernelFields.ParsePidBeforeComm(text, commCapture);
+            }
+
             var comm = commCapture.Found ? text[commCapture.Start..Math.Min(commCapture.End, commCapture.Start + MaxCommBytes)] : [];
             int n = ThreadKey.Write(_thread, tgid >= 0 ? tgid : pid, flags, comm);
             var thread = _thread.AsSpan(0, n);

@@ -73,6 +73,20 @@ public sealed class ProcessMatchTests
     }
 
     [Fact]
+    public void Records_that_print_a_comm_after_the_pid_are_named_by_it()
+    {
+        // Before the tgid was printed, the comm followed the pid: "pid %d (%s), ts %llu ns".
+        static string Podman(int pid) =>
+            $"Page allocated via order 0, mask 0x1100cca(GFP_HIGHUSER_MOVABLE), pid {pid} (podman), ts 1097761405537 ns, free_ts 0 ns\n"
+            + "PFN 1925700 type Movable Block 3761 type Movable Flags 0x17ffffc00c001c(uptodate)\n prep_new_page+0xac/0xe0\n\n";
+        var boot1 = Totals(Podman(162970));
+        var process = Assert.Single(boot1.Processes());
+        Assert.Equal(("pid 162970 podman", "podman"), (process.Label, process.Name));
+        var change = Assert.Single(DiffReport.CompareProcesses(boot1, Totals(Podman(4242) + Podman(4242)), ProcessMatch.Name));
+        Assert.Equal(("podman [162970 -> 4242]", 1L), (change.Label, change.DeltaPages));
+    }
+
+    [Fact]
     public void Diff_matches_processes_by_name_when_two_boots_gave_them_other_pids()
     {
         var boot1 = Totals(Record(0, 1778, 1778, "java", "a+0x1/0x2") + Record(1, 512, 512, "sshd", "s+0x1/0x2"));
