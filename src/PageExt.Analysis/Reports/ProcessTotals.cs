@@ -6,7 +6,7 @@ namespace PageExt.Analysis.Reports;
 [Flags]
 internal enum ThreadFlags : byte
 {
-    /// <summary>The record has no tgid (dumps before v5.19): the id is its pid, or -1 without one.</summary>
+    /// <summary>The record has no tgid (older dumps): the id is its pid, or -1 without one.</summary>
     None = 0,
 
     /// <summary>The id is the record's tgid.</summary>
@@ -18,7 +18,7 @@ internal enum ThreadFlags : byte
 
 /// <summary>
 /// One process of a dump: a thread group (records with a tgid), a pid (records without one, as in
-/// dumps before v5.19), or the records that carry neither (v4.4-v5.10), with its name and sums.
+/// older dumps), or the records that carry neither (v4.4-v5.10), with its name and sums.
 /// </summary>
 /// <remarks>
 /// page_owner records the comm of the allocating thread, so one process shows under every thread
@@ -26,7 +26,8 @@ internal enum ThreadFlags : byte
 /// leader, the thread whose pid is the tgid, when the dump holds a record of the leader. Otherwise,
 /// and for records without a tgid, it is named by the thread name with the most pages, then the most
 /// records, then the first in ordinal order: the same dump always gives the same name. Records
-/// without a comm (all of them before v5.19) name nothing, and such a process is known by its id.
+/// without a comm (from v5.11 until the comm was added, only a pid) name nothing, and such a process
+/// is known by its id.
 /// </remarks>
 internal sealed record ProcessTotals(int Id, bool IdIsTgid, string? Comm, bool NamedByLeader, long Records, long Pages)
 {
