@@ -15,6 +15,9 @@ internal static class TestData
 
     public static string Expected(string name) => Path.Combine(GoldenDirectory, "expected", name);
 
+    /// <summary>Real kernel output from tests/samples (its README says where each file comes from).</summary>
+    public static string Sample(string name) => Path.Combine(AppContext.BaseDirectory, "samples", name);
+
     public sealed record SortRun(byte[] Output, DiagnosticLog Log, SortResult Result)
     {
         public string Text => Encoding.UTF8.GetString(Output);

@@ -1,11 +1,16 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
 namespace PageExt.Analysis.Dump;
 
 /// <summary>
 /// Splits one chunk into records and hands each to a sink. This is where malformed input is caught:
 /// CR LF endings, records glued together without a blank line, paragraphs that are not records,
-/// NUL bytes, over-long records and a last record without its blank line. Each case is either
-/// repaired or skipped, and always reported; page_owner_sort instead merges, truncates or drops such
-/// records silently.
+/// NUL bytes, over-long records, a last record without its blank line, and lines inside a record that
+/// no kernel prints there. Each case is repaired, skipped or kept as read, and always reported;
+/// page_owner_sort instead merges, truncates or drops such records, or keeps such lines, silently.
 /// </summary>
 internal sealed class ChunkParser
 {
@@ -14,6 +19,13 @@ internal sealed class ChunkParser
     public const int MaxRecordBytes = 128 * 1024;
 
     private const int MaxPfnLineBytes = 4096;
+
+    /// <summary>Lines not starting with a space that the whole-record path classifies itself: a real
+    /// record has one to three (PFN, migrate reason, memcg). More go the line-by-line way.</summary>
+    private const int MaxOddLines = 8;
+
+    /// <summary>How much of an unrecognised line its diagnostic quotes.</summary>
+    private const int QuotedLineBytes = 60;
 
     private static ReadOnlySpan<byte> Header => "Page allocated via "u8;
 
@@ -39,6 +51,10 @@ internal sealed class ChunkParser
     private long _paragraphLine;
     private long _lastLine;
     private long _records;
+    private int _unrecognisedLines;
+    private long _firstUnrecognisedLine;
+    private long _lastUnrecognisedLine;
+    private string? _firstUnrecognisedText;
 
     private ChunkParser(DumpChunk chunk, IRecordSink sink, bool keepPfnLines)
     {
@@ -55,7 +71,7 @@ internal sealed class ChunkParser
         return parser.Run();
     }
 
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private ChunkOutcome Run()
     {
         var data = _chunk.Buffer.AsSpan(0, _chunk.Length);
@@ -174,6 +190,11 @@ internal sealed class ChunkParser
 
             if (_isRecord)
             {
+                if (RecordLines.IsUnrecognised(content))
+                {
+                    NoteUnrecognised(line, content);
+                }
+
                 Append(content, hasNul);
             }
             else
@@ -198,10 +219,11 @@ internal sealed class ChunkParser
 
     /// <summary>
     /// The common case in a few vectorised passes instead of line by line: a record that starts here,
-    /// ends with a blank line, and holds no CR, no NUL, no second header and at most one PFN line.
-    /// Anything else returns false and goes through the line-by-line path, which handles every case.
+    /// ends with a blank line, and holds no CR, no NUL, no second header, at most one PFN line and few
+    /// lines that do not start with a space. Anything else returns false and goes through the
+    /// line-by-line path, which handles every case and reports the same diagnostics.
     /// </summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool TryWholeRecord(ReadOnlySpan<byte> rest, long line, bool chunkHasNul, out int consumed, out int lines)
     {
         consumed = 0;
@@ -218,28 +240,59 @@ internal sealed class ChunkParser
         }
 
         var paragraph = rest[..(end + 1)];
-        if ((chunkHasNul && paragraph.Contains((byte)0)) || paragraph.Contains((byte)'\r') || paragraph[1..].IndexOf("\nPage allocated via "u8) >= 0)
+        if ((chunkHasNul && paragraph.Contains((byte)0)) || paragraph.Contains((byte)'\r'))
         {
             return false;
         }
 
-        int pfn = paragraph.IndexOf("\nPFN"u8);
+        // One pass counts the lines and finds every line that does not start with a space: the PFN
+        // line, the migrate and memcg lines, a second header glued on, and lines no kernel prints.
+        Span<int> oddStarts = stackalloc int[MaxOddLines];
+        int newlines = ScanLines(paragraph, oddStarts, out int odd);
+        if (odd > MaxOddLines)
+        {
+            return false;
+        }
+
+        int pfnStart = -1;
+        int unrecognised = 0;
+        int firstUnrecognised = 0;
+        int lastUnrecognised = 0;
+        foreach (int start in oddStarts[..odd])
+        {
+            var oddLine = paragraph[start..];
+            oddLine = oddLine[..oddLine.IndexOf((byte)'\n')];
+            if (oddLine.StartsWith(Header))
+            {
+                return false;
+            }
+
+            if (oddLine.StartsWith("PFN"u8))
+            {
+                if (pfnStart >= 0)
+                {
+                    return false;
+                }
+
+                pfnStart = start;
+            }
+            else if (RecordLines.IsUnrecognised(oddLine))
+            {
+                firstUnrecognised = unrecognised++ == 0 ? start : firstUnrecognised;
+                lastUnrecognised = start;
+            }
+        }
+
         int textLength;
         int pfnLineLength = 0;
-        if (pfn < 0)
+        if (pfnStart < 0)
         {
             paragraph.CopyTo(_text);
             textLength = paragraph.Length;
         }
         else
         {
-            int pfnStart = pfn + 1;
             int pfnEnd = pfnStart + paragraph[pfnStart..].IndexOf((byte)'\n');
-            if (paragraph[pfnEnd..].IndexOf("\nPFN"u8) >= 0)
-            {
-                return false;
-            }
-
             var pfnLine = paragraph[pfnStart..pfnEnd];
             _pfnAllocator = KernelFields.PfnLineAllocator(pfnLine);
             pfnLineLength = Math.Min(pfnLine.Length, MaxPfnLineBytes);
@@ -258,11 +311,129 @@ internal sealed class ChunkParser
         }
 
         consumed = end + 2;
-        lines = paragraph.Count((byte)'\n') + 1;
+        lines = newlines + 1;
         _records++;
         var record = new RawRecord(_text.AsSpan(0, textLength), _pfnLine.AsSpan(0, pfnLineLength), _pfnAllocator, line);
         _sink.Accept(in record, _diagnostics);
+        if (unrecognised > 0)
+        {
+            var first = paragraph[firstUnrecognised..];
+            ReportUnrecognised(
+                line + paragraph[..firstUnrecognised].Count((byte)'\n'),
+                Quote(first[..first.IndexOf((byte)'\n')]),
+                unrecognised,
+                line + paragraph[..lastUnrecognised].Count((byte)'\n'));
+        }
+
         return true;
+    }
+
+    /// <summary>
+    /// Counts the newlines of <paramref name="paragraph"/> (which ends with one) and collects the start
+    /// of every line after the first whose first byte is not a space, up to the length of
+    /// <paramref name="oddStarts"/>; <paramref name="odd"/> counts them all.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static int ScanLines(ReadOnlySpan<byte> paragraph, Span<int> oddStarts, out int odd)
+    {
+        ref byte data = ref MemoryMarshal.GetReference(paragraph);
+        int newlines = 0;
+        odd = 0;
+        int i = 0;
+
+        // Each step compares a block with '\n' and the block one byte later with ' '; the loads stay
+        // inside the paragraph, so its final newline is always left to the scalar tail.
+        if (Vector256.IsHardwareAccelerated)
+        {
+            for (; i + Vector256<byte>.Count < paragraph.Length; i += Vector256<byte>.Count)
+            {
+                var isNewline = Vector256.Equals(Vector256.LoadUnsafe(ref data, (nuint)i), Vector256.Create((byte)'\n'));
+                uint bits = isNewline.ExtractMostSignificantBits();
+                if (bits != 0)
+                {
+                    newlines += BitOperations.PopCount(bits);
+                    var nextIsSpace = Vector256.Equals(Vector256.LoadUnsafe(ref data, (nuint)i + 1), Vector256.Create((byte)' '));
+                    AddOddStarts(Vector256.AndNot(isNewline, nextIsSpace).ExtractMostSignificantBits(), i, oddStarts, ref odd);
+                }
+            }
+        }
+        else if (Vector128.IsHardwareAccelerated)
+        {
+            for (; i + Vector128<byte>.Count < paragraph.Length; i += Vector128<byte>.Count)
+            {
+                var isNewline = Vector128.Equals(Vector128.LoadUnsafe(ref data, (nuint)i), Vector128.Create((byte)'\n'));
+                uint bits = isNewline.ExtractMostSignificantBits();
+                if (bits != 0)
+                {
+                    newlines += BitOperations.PopCount(bits);
+                    var nextIsSpace = Vector128.Equals(Vector128.LoadUnsafe(ref data, (nuint)i + 1), Vector128.Create((byte)' '));
+                    AddOddStarts(Vector128.AndNot(isNewline, nextIsSpace).ExtractMostSignificantBits(), i, oddStarts, ref odd);
+                }
+            }
+        }
+
+        for (; i < paragraph.Length; i++)
+        {
+            if (paragraph[i] == '\n')
+            {
+                newlines++;
+                if (i + 1 < paragraph.Length && paragraph[i + 1] != ' ')
+                {
+                    AddOddStarts(1, i, oddStarts, ref odd);
+                }
+            }
+        }
+
+        return newlines;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AddOddStarts(uint newlineBits, int blockStart, Span<int> oddStarts, ref int odd)
+    {
+        while (newlineBits != 0)
+        {
+            if (odd < oddStarts.Length)
+            {
+                oddStarts[odd] = blockStart + BitOperations.TrailingZeroCount(newlineBits) + 1;
+            }
+
+            odd++;
+            newlineBits &= newlineBits - 1;
+        }
+    }
+
+    private void NoteUnrecognised(long line, ReadOnlySpan<byte> content)
+    {
+        if (_unrecognisedLines++ == 0)
+        {
+            _firstUnrecognisedLine = line;
+            _firstUnrecognisedText = Quote(content);
+        }
+
+        _lastUnrecognisedLine = line;
+    }
+
+    /// <summary>One diagnostic per record, at its first unrecognised line, so that a hostile record of
+    /// thousands of short lines costs one entry, not thousands.</summary>
+    private void ReportUnrecognised(long firstLine, string firstText, int count, long lastLine)
+    {
+        string more = count == 1 ? string.Empty
+            : $" ({count - 1} more such line{(count == 2 ? "" : "s")} in this record, the last at line {lastLine})";
+        _diagnostics.Add(new DumpDiagnostic(firstLine, DiagnosticKind.UnrecognisedLine,
+            $"\"{firstText}\" is neither a stack frame nor a line page_owner prints{more}; kept in the record's text, as page_owner_sort keeps it"));
+    }
+
+    /// <summary>The start of a line, safe to print on a terminal: control bytes become '?'.</summary>
+    private static string Quote(ReadOnlySpan<byte> line)
+    {
+        var shown = line[..Math.Min(line.Length, QuotedLineBytes)];
+        Span<byte> copy = stackalloc byte[shown.Length];
+        for (int i = 0; i < shown.Length; i++)
+        {
+            copy[i] = shown[i] < 0x20 || shown[i] == 0x7f ? (byte)'?' : shown[i];
+        }
+
+        return Reports.RecordDetails.Decode(copy) + (line.Length > shown.Length ? "..." : string.Empty);
     }
 
     private void EndChunkInsideParagraph(long line)
@@ -315,9 +486,11 @@ internal sealed class ChunkParser
         _pfnLineLength = 0;
         _paragraphLine = line;
         _lastLine = line;
+        _unrecognisedLines = 0;
+        _firstUnrecognisedText = null;
     }
 
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Append(ReadOnlySpan<byte> content, bool hasNul)
     {
         _binary |= hasNul;
@@ -332,7 +505,7 @@ internal sealed class ChunkParser
         _text[_textLength++] = (byte)'\n';
     }
 
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void EndParagraph(long missingBlankBeforeLine)
     {
         _inParagraph = false;
@@ -358,14 +531,20 @@ internal sealed class ChunkParser
             return;
         }
 
+        // Diagnostics in line order: the sink's at the header, then the record's own lines, then the
+        // header that should have been preceded by a blank line.
+        _records++;
+        var record = new RawRecord(_text.AsSpan(0, _textLength), _pfnLine.AsSpan(0, _pfnLineLength), _pfnAllocator, _paragraphLine);
+        _sink.Accept(in record, _diagnostics);
+        if (_unrecognisedLines > 0)
+        {
+            ReportUnrecognised(_firstUnrecognisedLine, _firstUnrecognisedText!, _unrecognisedLines, _lastUnrecognisedLine);
+        }
+
         if (missingBlankBeforeLine > 0)
         {
             _diagnostics.Add(new DumpDiagnostic(missingBlankBeforeLine, DiagnosticKind.MissingBlankLine,
                 $"no blank line between this record and the one at line {_paragraphLine}; split into two records"));
         }
-
-        _records++;
-        var record = new RawRecord(_text.AsSpan(0, _textLength), _pfnLine.AsSpan(0, _pfnLineLength), _pfnAllocator, _paragraphLine);
-        _sink.Accept(in record, _diagnostics);
     }
 }

@@ -16,6 +16,13 @@ internal enum DiagnosticKind
     /// <summary>A numeric field does not fit page_owner_sort's C type; its value follows the C tool.</summary>
     NumberOutOfRange,
 
+    /// <summary>An order no kernel records (see <see cref="RecordOrder"/>), or none; the record counts 0 pages.</summary>
+    UnusableOrder,
+
+    /// <summary>Lines inside a record that are neither stack frames nor lines page_owner prints; kept
+    /// in the record's text as page_owner_sort keeps them. One diagnostic per record, at the first.</summary>
+    UnrecognisedLine,
+
     /// <summary>A paragraph that does not start with "Page allocated via"; skipped.</summary>
     NotARecord,
 

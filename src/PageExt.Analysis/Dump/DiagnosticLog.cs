@@ -28,10 +28,12 @@ internal sealed class DiagnosticLog
 
     public long Notes => Count(DiagnosticKind.UnterminatedLastRecord);
 
-    public long RepairedRecords => Total - SkippedRecords - Notes;
+    public long KeptAsRead => Count(DiagnosticKind.UnrecognisedLine);
 
-    /// <summary>Skipped plus repaired: what a clean dump has none of.</summary>
-    public long Warnings => SkippedRecords + RepairedRecords;
+    public long RepairedRecords => Total - SkippedRecords - Notes - KeptAsRead;
+
+    /// <summary>Skipped, repaired or kept with unrecognised lines: what a clean dump has none of.</summary>
+    public long Warnings => SkippedRecords + RepairedRecords + KeptAsRead;
 
     public void Add(DumpDiagnostic diagnostic)
     {
@@ -60,7 +62,7 @@ internal sealed class DiagnosticLog
 
         if (Warnings > 0)
         {
-            writer.WriteLine($"{prefix}: summary: {SkippedRecords} skipped, {RepairedRecords} repaired ("
+            writer.WriteLine($"{prefix}: summary: {SkippedRecords} skipped, {RepairedRecords} repaired, {KeptAsRead} kept with unrecognised lines ("
                 + string.Join(", ", Enum.GetValues<DiagnosticKind>().Where(k => Count(k) > 0 && k != DiagnosticKind.UnterminatedLastRecord).Select(k => $"{Describe(k)}: {Count(k)}"))
                 + ")");
         }
@@ -72,6 +74,8 @@ internal sealed class DiagnosticLog
         DiagnosticKind.MissingBlankLine => "missing blank line",
         DiagnosticKind.UnterminatedLastRecord => "unterminated last record",
         DiagnosticKind.NumberOutOfRange => "number out of range",
+        DiagnosticKind.UnusableOrder => "unusable order",
+        DiagnosticKind.UnrecognisedLine => "unrecognised lines",
         DiagnosticKind.NotARecord => "not a record",
         DiagnosticKind.BinaryData => "binary data",
         DiagnosticKind.RecordTooLong => "record too long",

@@ -10,7 +10,10 @@ internal readonly record struct DumpDiagnostic(long Line, DiagnosticKind Kind, s
     /// <summary>True for a note about well-formed input that page_owner_sort would mishandle (nothing was repaired).</summary>
     public bool IsNote => Kind is DiagnosticKind.UnterminatedLastRecord;
 
+    /// <summary>True when the record was kept exactly as read, but holds something no kernel prints.</summary>
+    public bool IsKeptAsRead => Kind is DiagnosticKind.UnrecognisedLine;
+
     public DumpDiagnostic WithLineOffset(long lineBase) => this with { Line = Line + lineBase };
 
-    public override string ToString() => $"line {Line}: {(IsSkip ? "skipped" : IsNote ? "note" : "repaired")}: {Detail}";
+    public override string ToString() => $"line {Line}: {(IsSkip ? "skipped" : IsNote ? "note" : IsKeptAsRead ? "kept" : "repaired")}: {Detail}";
 }

@@ -150,20 +150,45 @@ internal static class KernelFields
     }
 
     /// <summary><c>tgid\s*[0-9]*\s*\((.*)\),\s*ts</c>: leftmost "tgid", then the longest comm on that line.</summary>
+    public static Capture FindComm(ReadOnlySpan<byte> text) => FindCommAfter(text, "tgid"u8);
+
+    /// <summary>The same pattern after "pid": the comm of records printed before the tgid was, as
+    /// "pid %d (%s), ts %llu ns"; page_owner_sort never reads it.</summary>
+    public static Capture FindPidComm(ReadOnlySpan<byte> text) => FindCommAfter(text, "pid"u8);
+
+    /// <summary>The pid of a <see cref="FindPidComm"/> match, "pid %d (": page_owner_sort's pattern
+    /// wants a comma after the digits, so it reads -1 there.</summary>
+    public static int ParsePidBeforeComm(ReadOnlySpan<byte> text, Capture comm)
+    {
+        int end = comm.Start - 1;
+        while (end > 0 && IsSpace(text[end - 1]))
+        {
+            end--;
+        }
+
+        int start = end;
+        while (start > 0 && (uint)(text[start - 1] - '0') <= 9)
+        {
+            start--;
+        }
+
+        return ParsePid(text, new Capture(start, end), out _);
+    }
+
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    public static Capture FindComm(ReadOnlySpan<byte> text)
+    private static Capture FindCommAfter(ReadOnlySpan<byte> text, ReadOnlySpan<byte> literal)
     {
         int from = 0;
         while (true)
         {
-            int at = text[from..].IndexOf("tgid"u8);
+            int at = text[from..].IndexOf(literal);
             if (at < 0)
             {
                 return Capture.None;
             }
 
             at += from;
-            int open = SkipSpaces(text, SkipDigits(text, SkipSpaces(text, at + 4)));
+            int open = SkipSpaces(text, SkipDigits(text, SkipSpaces(text, at + literal.Length)));
             if (open < text.Length && text[open] == '(')
             {
                 int commStart = open + 1;
@@ -236,33 +261,6 @@ internal static class KernelFields
 
         outOfRange = value > int.MaxValue;
         return unchecked((int)value);
-    }
-
-    /// <summary>page_num = 1 &lt;&lt; order in C int arithmetic (x86 masks the shift count, as C# does); 0
-    /// when the order is missing, unparsable or above 64.</summary>
-    public static int ParsePages(ReadOnlySpan<byte> text, Capture capture, out bool outOfRange)
-    {
-        outOfRange = false;
-        if (!capture.Found || capture.Length == 0)
-        {
-            return 0;
-        }
-
-        if (!TryParseDigits(text[capture.Start..capture.End], out ulong value) || value > long.MaxValue)
-        {
-            outOfRange = true;
-            return 0;
-        }
-
-        int order = unchecked((int)value);
-        if (order > 64)
-        {
-            outOfRange = true;
-            return 0;
-        }
-
-        outOfRange = value > 30;
-        return 1 << order;
     }
 
     /// <summary>ts_nsec: UINT64_MAX (the C tool's -1) when missing or out of range.</summary>

@@ -11,19 +11,24 @@ internal sealed record DiffEntry(string Key, string Label, long OldPages, long N
 /// <summary>
 /// `pageext diff old new`: the leak hunter's view. For stacks, processes and allocator classes, what
 /// grew and what shrank between two dumps, sorted by growth in pages (then by key, so the output is
-/// stable), with the change in bytes.
+/// stable), with the change in bytes. Nothing run-specific decides a match: stacks match by the text
+/// of their frames (addresses removed, <see cref="Dump.RecordLines.FrameIdentity"/>), processes by
+/// name unless <see cref="ProcessMatch.Pid"/> is asked for, allocators by class.
 /// </summary>
 internal static class DiffReport
 {
-    public static IReadOnlyList<DiffEntry> Compare(DumpTotals before, DumpTotals after, Func<DumpTotals, Sort.GroupTable> table)
+    /// <summary>Process ids shown per side in a by-name label before "+N".</summary>
+    private const int ShownIds = 3;
+
+    public static IReadOnlyList<DiffEntry> Compare(IReadOnlyList<TotalsEntry> before, IReadOnlyList<TotalsEntry> after)
     {
         var entries = new Dictionary<string, DiffEntry>(StringComparer.Ordinal);
-        foreach (var e in DumpTotals.Entries(table(before)))
+        foreach (var e in before)
         {
             entries[e.Key] = new DiffEntry(e.Key, e.Label, e.Pages, 0, e.Records, 0);
         }
 
-        foreach (var e in DumpTotals.Entries(table(after)))
+        foreach (var e in after)
         {
             entries[e.Key] = entries.TryGetValue(e.Key, out var old)
                 ? old with { NewPages = e.Pages, NewRecords = e.Records }
@@ -38,16 +43,63 @@ internal static class DiffReport
             .ToList();
     }
 
-    public static void Write(TextWriter output, DumpTotals before, DumpTotals after, int limit, int pageBytes)
+    public static IReadOnlyList<DiffEntry> CompareStacks(DumpTotals before, DumpTotals after) =>
+        Compare(DumpTotals.Entries(before.Stacks), DumpTotals.Entries(after.Stacks));
+
+    public static IReadOnlyList<DiffEntry> CompareAllocators(DumpTotals before, DumpTotals after) =>
+        Compare(DumpTotals.Entries(before.Allocators), DumpTotals.Entries(after.Allocators));
+
+    /// <summary>Processes matched by tgid, or by name with every process of one name summed; a by-name
+    /// label lists the ids on each side, "java [1778 -> 2213]".</summary>
+    public static IReadOnlyList<DiffEntry> CompareProcesses(DumpTotals before, DumpTotals after, ProcessMatch match)
+    {
+        var old = before.Processes();
+        var now = after.Processes();
+        if (match == ProcessMatch.Pid)
+        {
+            return Compare(
+                old.Select(p => new TotalsEntry(p.PidKey, p.Label, p.Records, p.Pages)).ToList(),
+                now.Select(p => new TotalsEntry(p.PidKey, p.Label, p.Records, p.Pages)).ToList());
+        }
+
+        // A process without a comm is known by its id, which its name already says.
+        var idOnly = old.Concat(now).Where(p => p.Comm is null).Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
+        var oldIds = old.ToLookup(p => p.Name, p => p.Id, StringComparer.Ordinal);
+        var newIds = now.ToLookup(p => p.Name, p => p.Id, StringComparer.Ordinal);
+        return Compare(ByName(old), ByName(now))
+            .Select(e => idOnly.Contains(e.Key) ? e : e with { Label = $"{e.Key} [{Ids(oldIds[e.Key])} -> {Ids(newIds[e.Key])}]" })
+            .ToList();
+    }
+
+    public static void Write(TextWriter output, DumpTotals before, DumpTotals after, int limit, int pageBytes, ProcessMatch match = ProcessMatch.Name)
     {
         long delta = after.Pages - before.Pages;
         output.WriteLine($"old: {before.Records} records, {before.Pages} pages = {PageUnits.Human(before.Pages, pageBytes)}");
         output.WriteLine($"new: {after.Records} records, {after.Pages} pages = {PageUnits.Human(after.Pages, pageBytes)}");
         output.WriteLine($"change: {(delta >= 0 ? "+" : "")}{delta} pages = {PageUnits.SignedMib(delta, pageBytes)} MiB (at {pageBytes}-byte pages)");
 
-        Section(output, "Stacks", Compare(before, after, t => t.Stacks), limit, pageBytes, multiline: true);
-        Section(output, "Processes (tgid comm)", Compare(before, after, t => t.Processes), limit, pageBytes, multiline: false);
-        Section(output, "Allocators", Compare(before, after, t => t.Allocators), limit, pageBytes, multiline: false);
+        Section(output, "Stacks", CompareStacks(before, after), limit, pageBytes, multiline: true);
+        Section(output, match == ProcessMatch.Pid ? "Processes (tgid comm)" : "Processes (name [tgids old -> new])",
+            CompareProcesses(before, after, match), limit, pageBytes, multiline: false);
+        Section(output, "Allocators", CompareAllocators(before, after), limit, pageBytes, multiline: false);
+    }
+
+    private static List<TotalsEntry> ByName(IReadOnlyList<ProcessTotals> processes) =>
+        processes
+            .GroupBy(p => p.Name, StringComparer.Ordinal)
+            .Select(g => new TotalsEntry(g.Key, g.Key, g.Sum(p => p.Records), g.Sum(p => p.Pages)))
+            .ToList();
+
+    private static string Ids(IEnumerable<int> ids)
+    {
+        var sorted = ids.Order().ToList();
+        if (sorted.Count == 0)
+        {
+            return "-";
+        }
+
+        var shown = string.Join(", ", sorted.Take(ShownIds).Select(id => id < 0 ? "?" : id.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        return sorted.Count > ShownIds ? $"{shown}, +{sorted.Count - ShownIds}" : shown;
     }
 
     private static string Signed(long value) => value >= 0 ? "+" + value : value.ToString();

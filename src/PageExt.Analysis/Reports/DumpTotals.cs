@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using PageExt.Analysis.Dump;
 using PageExt.Analysis.Sort;
 
@@ -8,15 +9,21 @@ internal sealed record TotalsEntry(string Key, string Label, long Records, long 
 
 /// <summary>
 /// Per-stack, per-process and per-allocator totals of one dump, for `top` and `diff`. Like the sort
-/// aggregation it keeps one entry per distinct key, never the records. A stack is the record's frame
-/// lines only (the migrate and memcg lines are not part of who allocated it); a process is its tgid
-/// and comm (the pid and comm when the dump has no tgid).
+/// aggregation it keeps one entry per distinct key, never the records.
 /// </summary>
+/// <remarks>
+/// A stack is the record's frames only (the migrate and memcg lines are not part of who allocated
+/// it), each as <see cref="RecordLines.FrameIdentity"/> gives it: the text of the frame without the
+/// addresses that change from boot to boot, so stacks match across runs. Processes are counted per
+/// (thread group, thread name, is-leader) here and folded into thread groups by
+/// <see cref="ProcessTotals.Fold"/>, which names each by its leader.
+/// </remarks>
 internal sealed class DumpTotals
 {
     public GroupTable Stacks { get; } = new(segmentBytes: 1 << 20);
 
-    public GroupTable Processes { get; } = new(segmentBytes: 1 << 16);
+    /// <summary>Keys are <see cref="ThreadKey"/>s; their text is unused.</summary>
+    public GroupTable Threads { get; } = new(segmentBytes: 1 << 16);
 
     public GroupTable Allocators { get; } = new(segmentBytes: 1 << 12);
 
@@ -49,12 +56,15 @@ internal sealed class DumpTotals
         return entries;
     }
 
+    /// <summary>The dump's processes: one per thread group, named by its leader where it has a record.</summary>
+    public IReadOnlyList<ProcessTotals> Processes() => ProcessTotals.Fold(Threads);
+
     private void Merge(Sink sink, long lineBase)
     {
         Records += sink.Records;
         Pages += sink.Pages;
         MergeTable(Stacks, sink.Stacks);
-        MergeTable(Processes, sink.Processes);
+        MergeTable(Threads, sink.Threads);
         MergeTable(Allocators, sink.Allocators);
     }
 
@@ -85,14 +95,37 @@ internal sealed class DumpTotals
         entry.Pages += pages;
     }
 
+    /// <summary>
+    /// The bytes a thread is counted under: the id (tgid, or pid when the record has no tgid, or -1
+    /// when it has neither), <see cref="ThreadFlags"/>, then the comm.
+    /// </summary>
+    internal static class ThreadKey
+    {
+        public const int HeaderBytes = 5;
+
+        public static int Write(Span<byte> key, int id, ThreadFlags flags, ReadOnlySpan<byte> comm)
+        {
+            BinaryPrimitives.WriteInt32LittleEndian(key, id);
+            key[4] = (byte)flags;
+            comm.CopyTo(key[HeaderBytes..]);
+            return HeaderBytes + comm.Length;
+        }
+
+        public static (int Id, ThreadFlags Flags, string Comm) Read(ReadOnlySpan<byte> key) =>
+            (BinaryPrimitives.ReadInt32LittleEndian(key), (ThreadFlags)key[4], RecordDetails.Decode(key[HeaderBytes..]));
+    }
+
     private sealed class Sink : IRecordSink
     {
+        /// <summary>TASK_COMM_LEN is 16 (64 since 2025); anything longer is cut here, it only names.</summary>
+        private const int MaxCommBytes = 200;
+
         private readonly byte[] _frames = new byte[ChunkParser.MaxRecordBytes];
-        private readonly byte[] _process = new byte[256];
+        private readonly byte[] _thread = new byte[ThreadKey.HeaderBytes + MaxCommBytes];
 
         public GroupTable Stacks { get; } = new(segmentBytes: 1 << 18);
 
-        public GroupTable Processes { get; } = new(segmentBytes: 1 << 14);
+        public GroupTable Threads { get; } = new(segmentBytes: 1 << 14);
 
         public GroupTable Allocators { get; } = new(segmentBytes: 1 << 10);
 
@@ -103,7 +136,7 @@ internal sealed class DumpTotals
         public void Reset()
         {
             Stacks.Reset();
-            Processes.Reset();
+            Threads.Reset();
             Allocators.Reset();
             Records = 0;
             Pages = 0;
@@ -112,10 +145,7 @@ internal sealed class DumpTotals
         public void Accept(in RawRecord record, List<DumpDiagnostic> diagnostics)
         {
             var text = record.Text;
-            var orderCapture = KernelFields.FindOrder(text);
-            long pages = orderCapture.Found && KernelFields.TryParseDigits(text[orderCapture.Start..orderCapture.End], out ulong order) && order <= 40
-                ? 1L << (int)order
-                : 0;
+            long pages = RecordOrder.Pages(text, record.Line, diagnostics);
             Records++;
             Pages += pages;
 
@@ -124,28 +154,33 @@ internal sealed class DumpTotals
             while (!lines.IsEmpty)
             {
                 int end = lines.IndexOf((byte)'\n');
-                var line = lines[..(end + 1)];
+                var line = lines[..end];
                 lines = lines[(end + 1)..];
-                if (line.StartsWith(" "u8) || line.StartsWith("[<"u8) || line.StartsWith("[0x"u8))
+                if (RecordLines.IsFrame(line))
                 {
-                    line.CopyTo(_frames.AsSpan(frameBytes));
-                    frameBytes += line.Length;
+                    var frame = RecordLines.FrameIdentity(line);
+                    frame.CopyTo(_frames.AsSpan(frameBytes));
+                    frameBytes += frame.Length;
+                    _frames[frameBytes++] = (byte)'\n';
                 }
             }
 
             var frames = _frames.AsSpan(0, frameBytes);
             Add(Stacks, frames, frames, pages);
 
+            int pid = KernelFields.ParsePid(text, KernelFields.FindPid(text), out _);
             int tgid = KernelFields.ParsePid(text, KernelFields.FindTgid(text), out _);
-            int id = tgid >= 0 ? tgid : KernelFields.ParsePid(text, KernelFields.FindPid(text), out _);
-            var commCapture = KernelFields.FindComm(text);
-            var comm = commCapture.Found ? text[commCapture.Start..Math.Min(commCapture.End, commCapture.Start + 200)] : [];
-            int n = System.Text.Encoding.ASCII.GetBytes(id.ToString(), _process);
-            _process[n++] = (byte)' ';
-            comm.CopyTo(_process.AsSpan(n));
-            n += comm.Length;
-            var process = _process.AsSpan(0, n);
-            Add(Processes, process, process, pages);
+            var flags = tgid >= 0 ? ThreadFlags.IdIsTgid | (pid == tgid ? ThreadFlags.Leader : 0) : ThreadFlags.None;
+            var commCapture = tgid >= 0 ? KernelFields.FindComm(text) : KernelFields.FindPidComm(text);
+            if (tgid < 0 && pid < 0 && commCapture.Found)
+            {
+                pid = KernelFields.ParsePidBeforeComm(text, commCapture);
+            }
+
+            var comm = commCapture.Found ? text[commCapture.Start..Math.Min(commCapture.End, commCapture.Start + MaxCommBytes)] : [];
+            int n = ThreadKey.Write(_thread, tgid >= 0 ? tgid : pid, flags, comm);
+            var thread = _thread.AsSpan(0, n);
+            Add(Threads, thread, thread, pages);
 
             int allocator = KernelFields.Allocator(text, record.PfnAllocator);
             var name = System.Text.Encoding.ASCII.GetBytes(string.Join(' ', SortTextWriter.AllocatorNames(allocator)));

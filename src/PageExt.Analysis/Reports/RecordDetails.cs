@@ -14,6 +14,8 @@ internal sealed class RecordDetails
     {
     }
 
+    /// <summary>The order, or null when it is one no kernel records (<see cref="RecordOrder"/>): the
+    /// record then counts 0 pages.</summary>
     public int? Order { get; private init; }
 
     public string? GfpMask { get; private init; }
@@ -37,10 +39,7 @@ internal sealed class RecordDetails
     {
         int firstEnd = text.IndexOf((byte)'\n');
         var first = firstEnd < 0 ? text : text[..firstEnd];
-        var orderCapture = KernelFields.FindOrder(first);
-        int? order = orderCapture.Found && KernelFields.TryParseDigits(first[orderCapture.Start..orderCapture.End], out ulong o) && o <= 64
-            ? (int)o
-            : null;
+        int? order = RecordOrder.TryParse(text, out int o) ? o : null;
 
         string? mask = null;
         var flags = new List<string>();
@@ -71,7 +70,7 @@ internal sealed class RecordDetails
             int end = lines.IndexOf((byte)'\n');
             var line = end < 0 ? lines : lines[..end];
             lines = end < 0 ? [] : lines[(end + 1)..];
-            if (line.StartsWith(" "u8) || line.StartsWith("[<"u8) || line.StartsWith("[0x"u8))
+            if (RecordLines.IsFrame(line))
             {
                 var frame = line.TrimStart((byte)' ');
                 bracketFrames |= frame.StartsWith("[<"u8);

@@ -3,6 +3,7 @@ namespace PageExt.Analysis.Reports;
 /// <summary>
 /// `pageext top`: what holds the memory, in MiB, the way vendors' crash tools summarise page_owner
 /// data: the biggest stacks (with their frames), the biggest processes, and the allocator classes.
+/// A process is a thread group, whatever its threads are called (<see cref="ProcessTotals"/>).
 /// </summary>
 internal static class TopReport
 {
@@ -24,8 +25,8 @@ internal static class TopReport
         }
 
         output.WriteLine();
-        var processes = Ranked(DumpTotals.Entries(totals.Processes));
-        output.WriteLine($"Top processes by memory ({Math.Min(limit, processes.Count)} of {processes.Count}; tgid, or pid when the dump has no tgid):");
+        var processes = Ranked(totals.Processes().Select(p => new TotalsEntry(p.PidKey, p.Label, p.Records, p.Pages)).ToList());
+        output.WriteLine($"Top processes by memory ({Math.Min(limit, processes.Count)} of {processes.Count}; by tgid, named by the thread-group leader):");
         output.WriteLine($"{"MiB",10} {"pages",10} {"records",9} {"share",6}  tgid comm");
         foreach (var entry in processes.Take(limit))
         {

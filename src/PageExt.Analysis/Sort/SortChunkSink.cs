@@ -28,7 +28,9 @@ internal sealed class SortChunkSink : IRecordSink
         var text = record.Text;
         if (_options.Compat == CompatMode.Y2014)
         {
-            // The 2014 tool groups whole blocks, PFN line included, and knows no fields.
+            // The 2014 tool groups whole blocks, PFN line included, and knows no fields; a record with
+            // an order no kernel records is still named, as in every other mode.
+            RecordOrder.Pages(text, record.Line, diagnostics);
             ref var block = ref Table.FindOrAdd(text, ByteHash.Hash(text), out bool isNew);
             if (isNew)
             {
@@ -75,10 +77,10 @@ internal sealed class SortChunkSink : IRecordSink
             return;
         }
 
-        int pages = KernelFields.ParsePages(text, KernelFields.FindOrder(text), out bool orderOutOfRange);
-        if (tsOutOfRange | pidOutOfRange | tgidOutOfRange | orderOutOfRange)
+        int pages = RecordOrder.Pages(text, record.Line, diagnostics);
+        if (tsOutOfRange | pidOutOfRange | tgidOutOfRange)
         {
-            ReportOutOfRange(record.Line, diagnostics, tsOutOfRange, pidOutOfRange, tgidOutOfRange, orderOutOfRange);
+            ReportOutOfRange(record.Line, diagnostics, tsOutOfRange, pidOutOfRange, tgidOutOfRange);
         }
 
         int allocator = (cull & CullKeys.Allocator) != 0 ? KernelFields.Allocator(text, record.PfnAllocator) : 0;
@@ -190,14 +192,9 @@ internal sealed class SortChunkSink : IRecordSink
         return _key.AsSpan(0, writer.Length);
     }
 
-    private static void ReportOutOfRange(long line, List<DumpDiagnostic> diagnostics, bool ts, bool pid, bool tgid, bool order)
+    private static void ReportOutOfRange(long line, List<DumpDiagnostic> diagnostics, bool ts, bool pid, bool tgid)
     {
-        var fields = new List<string>(4);
-        if (order)
-        {
-            fields.Add("order (page count 0, or 1 << order wrapped as a C int)");
-        }
-
+        var fields = new List<string>(3);
         if (pid)
         {
             fields.Add("pid (-1, or truncated to 32 bits)");

@@ -2,14 +2,16 @@ using PageExt.Analysis.Reports;
 
 namespace PageExt.Cli.Commands;
 
-/// <summary>`pageext diff [--limit N] [--page-size BYTES] &lt;old&gt; &lt;new&gt;`: what grew and what shrank between two dumps.</summary>
+/// <summary>`pageext diff [--limit N] [--page-size BYTES] [--match-pid] &lt;old&gt; &lt;new&gt;`: what grew and what shrank between two dumps.</summary>
 internal sealed class DiffCommand : ICliCommand
 {
-    private const string Usage = "Usage: pageext diff [--limit N] [--page-size BYTES] <old> <new>\n"
+    private const string Usage = "Usage: pageext diff [--limit N] [--page-size BYTES] [--match-pid] <old> <new>\n"
         + "Stacks, processes and allocators whose pages grew or shrank between two page_owner dumps,\n"
-        + "sorted by growth in pages, with the change in MiB.\n"
+        + "sorted by growth in pages, with the change in MiB. Stacks match by their frames, processes\n"
+        + "by name (pids differ between boots).\n"
         + "--limit N          entries per table (default 10)\n"
-        + "--page-size BYTES  page size of the dumped machine (default 4096)\n";
+        + "--page-size BYTES  page size of the dumped machine (default 4096)\n"
+        + "--match-pid        match processes by tgid instead of by name (two dumps of one boot)\n";
 
     public string Name => "diff";
 
@@ -17,7 +19,7 @@ internal sealed class DiffCommand : ICliCommand
 
     public int Run(IReadOnlyList<string> args, CliContext context)
     {
-        if (!ReportArguments.TryParse(args, 2, Usage, context, "diff", out var parsed))
+        if (!ReportArguments.TryParse(args, 2, Usage, context, "diff", out var parsed, matchOption: true))
         {
             return parsed.ExitCode;
         }
@@ -32,7 +34,7 @@ internal sealed class DiffCommand : ICliCommand
             return after is null ? 1 : 2;
         }
 
-        DiffReport.Write(context.Stdout, before, after, parsed.Limit, parsed.PageBytes);
+        DiffReport.Write(context.Stdout, before, after, parsed.Limit, parsed.PageBytes, parsed.Match);
         context.Stdout.Flush();
         return 0;
     }

@@ -5,13 +5,15 @@ using PageExt.Analysis.Reports;
 namespace PageExt.Cli.Commands;
 
 /// <summary>The small shared command line of `top` and `diff`, and loading a dump into totals.</summary>
-internal sealed record ReportArguments(IReadOnlyList<string> Files, int Limit, int PageBytes, int ExitCode)
+internal sealed record ReportArguments(IReadOnlyList<string> Files, int Limit, int PageBytes, int ExitCode, ProcessMatch Match = ProcessMatch.Name)
 {
-    public static bool TryParse(IReadOnlyList<string> args, int files, string usage, CliContext context, string command, out ReportArguments parsed)
+    /// <param name="matchOption">Whether the command takes `--match-pid` (diff does, top does not).</param>
+    public static bool TryParse(IReadOnlyList<string> args, int files, string usage, CliContext context, string command, out ReportArguments parsed, bool matchOption = false)
     {
         var positional = new List<string>();
         int limit = 10;
         int pageBytes = PageUnits.DefaultPageBytes;
+        var match = ProcessMatch.Name;
         for (int i = 0; i < args.Count; i++)
         {
             string arg = args[i];
@@ -50,6 +52,12 @@ internal sealed record ReportArguments(IReadOnlyList<string> Files, int Limit, i
                 continue;
             }
 
+            if (matchOption && arg == "--match-pid")
+            {
+                match = ProcessMatch.Pid;
+                continue;
+            }
+
             if (arg.Length > 1 && arg[0] == '-')
             {
                 return Fail($"unknown option '{arg}'", out parsed);
@@ -63,7 +71,7 @@ internal sealed record ReportArguments(IReadOnlyList<string> Files, int Limit, i
             return Fail($"expected {files} dump file{(files == 1 ? "" : "s")}, got {positional.Count}", out parsed);
         }
 
-        parsed = new ReportArguments(positional, limit, pageBytes, 0);
+        parsed = new ReportArguments(positional, limit, pageBytes, 0, match);
         return true;
 
         bool Fail(string message, out ReportArguments result)

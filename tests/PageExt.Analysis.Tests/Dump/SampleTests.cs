@@ -3,8 +3,8 @@ using PageExt.Analysis.Dump;
 namespace PageExt.Analysis.Tests.Dump;
 
 /// <summary>
-/// The real dumps of the shared sample collection (every generation) parse without a warning. The
-/// files are copied into Golden/samples unchanged; Golden/README.md says where each comes from.
+/// The real dumps in tests/samples (every generation) parse without a warning; the samples' README
+/// says where each comes from.
 /// </summary>
 public sealed class SampleTests
 {
@@ -24,7 +24,7 @@ public sealed class SampleTests
     [MemberData(nameof(Dumps))]
     public void Sample_dump_parses_without_warnings(string file, int records)
     {
-        var run = TestData.Sort(File.ReadAllBytes(Path.Combine(TestData.GoldenDirectory, "samples", file)));
+        var run = TestData.Sort(File.ReadAllBytes(TestData.Sample(file)));
         Assert.Equal(0, run.Log.Warnings);
         Assert.Equal(records, run.Result.Read.Records);
         Assert.Null(run.Result.UnusableReason);
@@ -33,7 +33,7 @@ public sealed class SampleTests
     [Fact]
     public void Record_part_of_the_2007_sample_is_read_and_the_table_reported()
     {
-        var run = TestData.Sort(File.ReadAllBytes(Path.Combine(TestData.GoldenDirectory, "samples", "2007-mm-mel-gorman-fallback-record-and-mixed-blocks.txt")));
+        var run = TestData.Sort(File.ReadAllBytes(TestData.Sample("2007-mm-mel-gorman-fallback-record-and-mixed-blocks.txt")));
         Assert.Equal(1, run.Result.Read.Records);
         Assert.Equal(DiagnosticKind.NotARecord, Assert.Single(run.Log.Kept).Kind);
     }

@@ -56,9 +56,8 @@ public sealed class ReportTests
         var totals = Totals(RecordA + RecordA + RecordB);
         Assert.Equal(3, totals.Records);
         Assert.Equal(9, totals.Pages);
-        var processes = DumpTotals.Entries(totals.Processes).ToDictionary(e => e.Label, e => e.Pages);
-        Assert.Equal(8, processes["7 alpha"]);
-        Assert.Equal(1, processes["7 beta"]);
+        var process = Assert.Single(totals.Processes());
+        Assert.Equal(("7 alpha", 9L, 3L), (process.Label, process.Pages, process.Records));
         var allocators = DumpTotals.Entries(totals.Allocators).ToDictionary(e => e.Label, e => e.Records);
         Assert.Equal(2, allocators["OTHERS"]);
         Assert.Equal(1, allocators["CMA"]);
@@ -75,13 +74,13 @@ public sealed class ReportTests
     {
         var before = Totals(RecordA + RecordB + RecordB);
         var after = Totals(RecordA + RecordA + RecordA + RecordB);
-        var stacks = DiffReport.Compare(before, after, t => t.Stacks);
+        var stacks = DiffReport.CompareStacks(before, after);
         Assert.Equal(2, stacks.Count);
         Assert.Contains("leaf_a", stacks[0].Label, StringComparison.Ordinal);
         Assert.Equal(8, stacks[0].DeltaPages);
         Assert.Contains("leaf_b", stacks[1].Label, StringComparison.Ordinal);
         Assert.Equal(-1, stacks[1].DeltaPages);
-        Assert.Empty(DiffReport.Compare(after, after, t => t.Processes));
+        Assert.Empty(DiffReport.CompareProcesses(after, after, ProcessMatch.Name));
 
         var text = new StringWriter();
         DiffReport.Write(text, before, after, limit: 5, pageBytes: 4096);

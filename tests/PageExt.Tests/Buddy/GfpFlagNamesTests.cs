@@ -4,7 +4,7 @@ namespace PageExt.Tests.Buddy;
 
 public class GfpFlagNamesTests
 {
-    // Masks and their text copied from the real dumps in ../shared/samples.
+    // Masks and their text as real kernels print them (most appear in the dumps in tests/samples).
     [Theory]
     [InlineData(0x140c48u, "0x140c48(GFP_NOFS|__GFP_COMP|__GFP_HARDWALL|__GFP_MOVABLE)")]
     [InlineData(0xd2cc0u, "0xd2cc0(GFP_KERNEL|__GFP_NOWARN|__GFP_NORETRY|__GFP_COMP|__GFP_NOMEMALLOC)")]

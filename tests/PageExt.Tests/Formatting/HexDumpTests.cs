@@ -14,7 +14,7 @@ public class HexDumpTests
     [Fact]
     public void Ppc32_sample_line_is_reproduced_byte_for_byte()
     {
-        string sample = SharedSamples.Read("2022-bugzilla-215389-ppc32-pagealloc-memory-corruption-5.19.txt").Split('\n')[1];
+        string sample = Samples.Read("2022-bugzilla-215389-ppc32-pagealloc-memory-corruption-5.19.txt").Split('\n')[1];
         Assert.Equal("fffdfff0: 00 00 00 00                                      ....", sample);
         Assert.Equal(sample + "\n", Dump([0, 0, 0, 0], 0xfffdfff0, addressDigits: 8));
     }
@@ -23,7 +23,7 @@ public class HexDumpTests
     public void Ia64_sample_hex_columns_match()
     {
         // That report was posted with the ASCII column cut off; the hex part must match exactly.
-        string[] sample = SharedSamples.Read("2021-lkml-ia64-pagealloc-memory-corruption-with-page_owner-5.12.txt").Split('\n');
+        string[] sample = Samples.Read("2021-lkml-ia64-pagealloc-memory-corruption-with-page_owner-5.12.txt").Split('\n');
         byte[] bytes = Convert.FromHexString(
             "1100000000000000301dd2ffff0f0060" +
             "b01dd2ffff0f0060" + "90fe1c0008000020");

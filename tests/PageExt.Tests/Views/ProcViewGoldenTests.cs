@@ -12,7 +12,7 @@ public class ProcViewGoldenTests
     [Fact]
     public void Pagetypeinfo_of_a_real_6_18_kernel_renders_byte_for_byte()
     {
-        string real = SharedSamples.Read("linux-6.18-pagetypeinfo.txt");
+        string real = Samples.Read("linux-6.18-pagetypeinfo.txt");
         var snapshot = ParsePagetypeinfo(real);
         AssertSameText(real, PageTypeInfo.Render(snapshot));
     }
@@ -20,7 +20,7 @@ public class ProcViewGoldenTests
     [Fact]
     public void Buddyinfo_of_a_real_6_18_kernel_renders_byte_for_byte()
     {
-        string real = SharedSamples.Read("linux-6.18-buddyinfo.txt");
+        string real = Samples.Read("linux-6.18-buddyinfo.txt");
         var zones = real.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line =>
         {
             var head = line[..line.IndexOf(" zone ", StringComparison.Ordinal)];
@@ -42,7 +42,7 @@ public class ProcViewGoldenTests
         ]);
         string rendered = PageTypeInfo.Render(snapshot);
         string mixed = rendered[rendered.IndexOf("Number of mixed blocks", StringComparison.Ordinal)..];
-        var expected = SharedSamples.Read("2007-mm-mel-gorman-fallback-record-and-mixed-blocks.txt").Split('\n')[6..9];
+        var expected = Samples.Read("2007-mm-mel-gorman-fallback-record-and-mixed-blocks.txt").Split('\n')[6..9];
         Assert.Equal(expected, mixed.Split('\n')[..3].Select(l => l.TrimEnd()).ToArray());
     }
 
