@@ -10,7 +10,7 @@ namespace PageExt.Benchmarks.Stacks;
 /// What page_owner pays per allocation to record a stack, at a realistic depth: every case first
 /// recurses <see cref="Depth"/> [NoInlining] frames (on top of about 12 harness frames), then
 /// captures at the leaf. Compared: the frame-pointer walk plus depot lookup (hit), the same path
-/// on a miss (walk, one StackTrace, names, insert), the managed and caller-info modes, and a bare
+/// on a miss (walk, one StackTrace, the canonical key, an alias insert), the managed and caller-info modes, and a bare
 /// <c>new StackTrace(false)</c> as the baseline .NET offers.
 /// </summary>
 [MemoryDiagnoser]
@@ -92,20 +92,30 @@ public class StackCaptureBenchmarks
         }
     }
 
-    // The miss path of StackSaver, made to miss every time by a unique last word: walk, one
-    // StackTrace for the names, resolve, insert.
+    // The miss path of StackSaver, made to miss every time by a unique last word: the walk, one
+    // StackTrace, the canonical key (a depot hit after the first call), and the alias insert.
     [MethodImpl(MethodImplOptions.NoInlining)]
     private StackHandle SaveMiss()
     {
-        Span<nuint> frames = stackalloc nuint[StackSaver.MaxDepth + 1];
-        int count = FramePointerUnwinder.Capture(frames[..StackSaver.MaxDepth], 0);
+        Span<nuint> frames = stackalloc nuint[StackSaver.RawDepth + 1];
+        int count = FramePointerUnwinder.Capture(frames[..StackSaver.RawDepth], 0);
         frames[count++] = (nuint)(++_missCounter);
         if (_depot.TryGet(frames[..count], out var handle))
         {
             return handle;
         }
 
-        var trace = new StackTrace(1, false);
-        return _depot.Save(frames[..count], ManagedStackWalker.Resolve(trace, StackSaver.MaxDepth));
+        var trace = new StackTrace(false);
+        int first = ManagedStackWalker.FirstCallerFrame(trace, typeof(StackCaptureBenchmarks), 0, null);
+        Span<nuint> key = stackalloc nuint[1 + ManagedStackWalker.KeyWords(StackSaver.MaxDepth)];
+        key[0] = ManagedStackWalker.ManagedTag;
+        int words = 1 + ManagedStackWalker.WriteKey(trace, first, StackSaver.MaxDepth, key[1..]);
+        if (!_depot.TryGet(key[..words], out var canonical))
+        {
+            canonical = _depot.Save(key[..words], ManagedStackWalker.Resolve(trace, first, StackSaver.MaxDepth, []));
+        }
+
+        _ = _depot.SaveAlias(frames[..count], canonical);
+        return canonical;
     }
 }

@@ -501,7 +501,7 @@ public sealed unsafe class StackDepot
 
             // Publish last: readers that see the new head see a complete record.
             Volatile.Write(ref bucket, handle.Value);
-            return handle;
+            return new StackHandle(header->Target);
         }
     }
 
