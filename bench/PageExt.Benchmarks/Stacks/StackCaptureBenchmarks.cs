@@ -38,6 +38,13 @@ public class StackCaptureBenchmarks
     [Benchmark]
     public int FramePointer_hit() => Recurse(Depth, Case.FramePointerHit);
 
+    /// <summary>
+    /// The hit path as it was when a raw key of 16 return addresses was the stack's identity:
+    /// what the canonical key's longer raw walk (<see cref="StackSaver.RawDepth"/>) costs against.
+    /// </summary>
+    [Benchmark]
+    public int FramePointer_hit_16_raw_frames() => Recurse(Depth, Case.FramePointerHit16);
+
     [Benchmark]
     public int FramePointer_miss() => Recurse(Depth, Case.FramePointerMiss);
 
@@ -55,6 +62,7 @@ public class StackCaptureBenchmarks
         None,
         StackTrace,
         FramePointerHit,
+        FramePointerHit16,
         FramePointerMiss,
         ManagedHit,
         CallerHit,
@@ -85,11 +93,21 @@ public class StackCaptureBenchmarks
                 return (int)StackSaver.Save(_depot, 0, StackCaptureMode.Managed).Value;
             case Case.CallerHit:
                 return (int)StackSaver.SaveCaller(_depot).Value;
+            case Case.FramePointerHit16:
+                return (int)SaveHit16().Value;
             case Case.FramePointerMiss:
                 return (int)SaveMiss().Value;
             default:
                 return 0;
         }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private StackHandle SaveHit16()
+    {
+        Span<nuint> frames = stackalloc nuint[StackSaver.MaxDepth];
+        int count = FramePointerUnwinder.Capture(frames, 1);
+        return _depot.TryGet(frames[..count], out var handle) ? handle : _depot.Save(frames[..count]);
     }
 
     // The miss path of StackSaver, made to miss every time by a unique last word: the walk, one

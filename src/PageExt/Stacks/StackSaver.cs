@@ -41,12 +41,14 @@ public static class StackSaver
     public const int MaxDepth = 16;
 
     /// <summary>
-    /// Return addresses in a raw frame-pointer key: the saver's own frames (about ten between
-    /// page_owner's hook and the allocator's public entry point, more in deep slow paths) plus
-    /// <see cref="MaxDepth"/> of the caller's, with room to spare. A raw key must cover every frame
-    /// the canonical stack keeps, or two paths that differ only there would share it.
+    /// Return addresses in a raw frame-pointer key. It must reach every frame the canonical stack
+    /// keeps, or two paths that differ only there would share it: the saver's own frames (at most
+    /// 12 between page_owner's hook and the caller when nothing is inlined: Save, the hook, the
+    /// hook dispatch, prep_new_page's three levels, the zone path, the core, one or two entry
+    /// points) plus up to <see cref="MaxDepth"/> - 1 of the caller's: 27, with room to spare. Every
+    /// word more costs a load, a hash step and a compare on every capture.
     /// </summary>
-    internal const int RawDepth = 48;
+    internal const int RawDepth = 32;
 
     // Raw keys: the tag, then the origin id and skip count, then return addresses. Canonical keys:
     // ManagedStackWalker's tag, the origin id and skip count, then (method, IL offset) pairs.
