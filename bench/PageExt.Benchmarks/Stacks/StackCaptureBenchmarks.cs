@@ -10,7 +10,7 @@ namespace PageExt.Benchmarks.Stacks;
 /// What page_owner pays per allocation to record a stack, at a realistic depth: every case first
 /// recurses <see cref="Depth"/> [NoInlining] frames (on top of about 12 harness frames), then
 /// captures at the leaf. Compared: the frame-pointer walk plus depot lookup (hit), the same path
-/// on a miss (walk, one StackTrace, names, insert), the managed and caller-info modes, and a bare
+/// on a miss (walk, one StackTrace, the canonical key, an alias insert), the managed and caller-info modes, and a bare
 /// <c>new StackTrace(false)</c> as the baseline .NET offers.
 /// </summary>
 [MemoryDiagnoser]
@@ -38,6 +38,13 @@ public class StackCaptureBenchmarks
     [Benchmark]
     public int FramePointer_hit() => Recurse(Depth, Case.FramePointerHit);
 
+    /// <summary>
+    /// The hit path as it was when a raw key of 16 return addresses was the stack's identity:
+    /// what the canonical key's longer raw walk (<see cref="StackSaver.RawDepth"/>) costs against.
+    /// </summary>
+    [Benchmark]
+    public int FramePointer_hit_16_raw_frames() => Recurse(Depth, Case.FramePointerHit16);
+
     [Benchmark]
     public int FramePointer_miss() => Recurse(Depth, Case.FramePointerMiss);
 
@@ -55,6 +62,7 @@ public class StackCaptureBenchmarks
         None,
         StackTrace,
         FramePointerHit,
+        FramePointerHit16,
         FramePointerMiss,
         ManagedHit,
         CallerHit,
@@ -85,6 +93,8 @@ public class StackCaptureBenchmarks
                 return (int)StackSaver.Save(_depot, 0, StackCaptureMode.Managed).Value;
             case Case.CallerHit:
                 return (int)StackSaver.SaveCaller(_depot).Value;
+            case Case.FramePointerHit16:
+                return (int)SaveHit16().Value;
             case Case.FramePointerMiss:
                 return (int)SaveMiss().Value;
             default:
@@ -92,20 +102,38 @@ public class StackCaptureBenchmarks
         }
     }
 
-    // The miss path of StackSaver, made to miss every time by a unique last word: walk, one
-    // StackTrace for the names, resolve, insert.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private StackHandle SaveHit16()
+    {
+        Span<nuint> frames = stackalloc nuint[StackSaver.MaxDepth];
+        int count = FramePointerUnwinder.Capture(frames, 1);
+        return _depot.TryGet(frames[..count], out var handle) ? handle : _depot.Save(frames[..count]);
+    }
+
+    // The miss path of StackSaver, made to miss every time by a unique last word: the walk, one
+    // StackTrace, the canonical key (a depot hit after the first call), and the alias insert.
     [MethodImpl(MethodImplOptions.NoInlining)]
     private StackHandle SaveMiss()
     {
-        Span<nuint> frames = stackalloc nuint[StackSaver.MaxDepth + 1];
-        int count = FramePointerUnwinder.Capture(frames[..StackSaver.MaxDepth], 0);
+        Span<nuint> frames = stackalloc nuint[StackSaver.RawDepth + 1];
+        int count = FramePointerUnwinder.Capture(frames[..StackSaver.RawDepth], 0);
         frames[count++] = (nuint)(++_missCounter);
         if (_depot.TryGet(frames[..count], out var handle))
         {
             return handle;
         }
 
-        var trace = new StackTrace(1, false);
-        return _depot.Save(frames[..count], ManagedStackWalker.Resolve(trace, StackSaver.MaxDepth));
+        var trace = new StackTrace(false);
+        int first = ManagedStackWalker.FirstCallerFrame(trace, typeof(StackCaptureBenchmarks), 0, null);
+        Span<nuint> key = stackalloc nuint[1 + ManagedStackWalker.KeyWords(StackSaver.MaxDepth)];
+        key[0] = ManagedStackWalker.ManagedTag;
+        int words = 1 + ManagedStackWalker.WriteKey(trace, first, StackSaver.MaxDepth, key[1..]);
+        if (!_depot.TryGet(key[..words], out var canonical))
+        {
+            canonical = _depot.Save(key[..words], ManagedStackWalker.Resolve(trace, first, StackSaver.MaxDepth, []));
+        }
+
+        _ = _depot.SaveAlias(frames[..count], canonical);
+        return canonical;
     }
 }

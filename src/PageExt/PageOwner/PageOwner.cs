@@ -37,8 +37,18 @@ namespace PageExt.PageOwner;
 /// </summary>
 public sealed unsafe partial class PageOwner : PageExtClient, IPageAllocatorHook, DebugPageAlloc.IPageDetailsProvider
 {
-    /// <summary>Frames above the stack saver that belong to page_owner itself (SaveStack, SetPageOwner/ResetPageOwner, the hook).</summary>
-    private const int SkipFrames = 3;
+    /// <summary>
+    /// What a recorded stack is: the frames of the code that called the allocator's public entry
+    /// point, under a fixed prefix that stands for the allocator. Everything from the entry point
+    /// (<see cref="Machine"/>'s and <see cref="PageAllocator"/>'s public methods) down to
+    /// this hook is cut, because tiered compilation inlines it differently from tier to tier; the
+    /// prefix is what v6.19 prints at the top of the same stacks, where post_alloc_hook and
+    /// free_pages_prepare are inlined.
+    /// </summary>
+    internal static readonly StackOrigin AllocOrigin = new(1, ["get_page_from_freelist", "__alloc_frozen_pages_noprof"], IsAllocatorFrame);
+
+    /// <summary>The free stack's origin: as <see cref="AllocOrigin"/>, under v6.19's first free frame.</summary>
+    internal static readonly StackOrigin FreeOrigin = new(2, ["__free_frozen_pages"], IsAllocatorFrame);
 
     private readonly Machine _machine;
     private readonly bool _enabled;
@@ -129,7 +139,7 @@ public sealed unsafe partial class PageOwner : PageExtClient, IPageAllocatorHook
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void SetPageOwner(ulong pfn, int order, GfpFlags gfp)
     {
-        var handle = SaveStack();
+        var handle = StackSaver.Save(Depot!, AllocOrigin, _mode);
         ulong ts = Now();
         var comm = CurrentTask.CommAsBytes;
         int pid = CurrentTask.Pid, tgid = CurrentTask.Tgid;
@@ -168,7 +178,7 @@ public sealed unsafe partial class PageOwner : PageExtClient, IPageAllocatorHook
             return;
         }
 
-        var freeHandle = SaveStack();
+        var freeHandle = StackSaver.Save(Depot!, FreeOrigin, _mode);
         ulong ts = Now();
         int pid = CurrentTask.Pid, tgid = CurrentTask.Tgid;
         uint allocHandle = ((PageOwnerEntry*)(ext + Offset))->Handle;
@@ -206,9 +216,14 @@ public sealed unsafe partial class PageOwner : PageExtClient, IPageAllocatorHook
         }
     }
 
-    /// <summary>save_stack(): the caller's stack in the depot; recursion gives the dummy handle, failure the failure handle.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private StackHandle SaveStack() => StackSaver.Save(Depot!, SkipFrames, _mode);
+    /// <summary>
+    /// The allocator's own code, from its public entry points to the hooks: the machine, the buddy
+    /// allocator and every page_ext client it calls (this one included). Judged by type, so it holds
+    /// whichever of these methods the JIT inlined into which.
+    /// </summary>
+    private static bool IsAllocatorFrame(System.Reflection.MethodBase method) =>
+        method.DeclaringType is { } type
+        && (type == typeof(Machine) || type == typeof(PageAllocator) || typeof(IPageAllocatorHook).IsAssignableFrom(type));
 
     /// <summary>
     /// inc_stack_record_count(): a stack's first use lists it (newest first); its counter is then

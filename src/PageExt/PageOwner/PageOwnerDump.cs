@@ -202,19 +202,34 @@ public static unsafe class PageOwnerDump
         }
     }
 
-    /// <summary>snprint_stack_trace() of 3.19: " [&lt;address&gt;] symbol", at most 8 entries, ULONG_MAX-terminated when shorter.</summary>
+    /// <summary>
+    /// snprint_stack_trace() of 3.19: " [&lt;address&gt;] symbol", at most 8 entries, ULONG_MAX-terminated
+    /// when shorter. A named frame's address is its <see cref="ResolvedFrame.Address"/> (the depot
+    /// keys a stack by method and IL offset, not by return address); a stack without names prints
+    /// its stored words.
+    /// </summary>
     private static void PrintSeedFrames(TextWriter output, StackDepot depot, StackHandle handle)
     {
         const int seedDepth = 8;
-        var addresses = depot.Fetch(handle);
         var symbols = depot.GetSymbols(handle);
-        int count = Math.Min(addresses.Length, seedDepth);
+        var addresses = depot.Fetch(handle);
+        int count = Math.Min(symbols?.Frames.Count ?? addresses.Length, seedDepth);
         for (int i = 0; i < count; i++)
         {
-            string symbol = symbols is not null && i < symbols.Frames.Count
-                ? symbols.Frames[i].ToString()
-                : "0x" + ((ulong)addresses[i]).ToString("x", CultureInfo.InvariantCulture);
-            output.Write($" [<{(ulong)addresses[i]:x16}>] {symbol}\n");
+            string symbol;
+            ulong address;
+            if (symbols is not null)
+            {
+                symbol = symbols.Frames[i].ToString();
+                address = symbols.Frames[i].Address;
+            }
+            else
+            {
+                address = addresses[i];
+                symbol = "0x" + address.ToString("x", CultureInfo.InvariantCulture);
+            }
+
+            output.Write($" [<{address:x16}>] {symbol}\n");
         }
 
         if (count < seedDepth)

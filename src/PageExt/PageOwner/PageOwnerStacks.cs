@@ -6,11 +6,6 @@ namespace PageExt.PageOwner;
 /// /sys/kernel/debug/page_owner_stacks/ (v6.9, v6.19): per allocation stack, the base pages it
 /// holds now. Stacks are listed newest first; entries with fewer live pages than 1 or than
 /// <see cref="PageOwner.CountThreshold"/> are hidden from the page-counting files.
-/// <para>
-/// Handles that tiered compilation split for one logical stack (the same methods at the same IL
-/// offsets, reached through different machine code) are merged under the first handle seen, so
-/// one call path prints once with all of its pages.
-/// </para>
 /// </summary>
 public static class PageOwnerStacks
 {
@@ -23,30 +18,11 @@ public static class PageOwnerStacks
     /// <summary>show_stacks_handles (v6.19): frames, then "handle: H"; no threshold, no page count.</summary>
     public static void WriteStacksHandles(TextWriter output, PageOwner owner) => Write(output, owner, frames: true, handle: true, pages: false);
 
-    /// <summary>The logical stacks with their live base pages, newest first.</summary>
+    /// <summary>The stacks with their live base pages, newest first. Each call path is one stack (see <see cref="StackSaver"/>).</summary>
     public static IReadOnlyList<(StackHandle Handle, long BasePages)> Collect(PageOwner owner)
     {
-        var depot = owner.Depot ?? throw new InvalidOperationException("page_owner is disabled (boot with page_owner=on)");
-        var order = new List<StackHandle>();
-        var pages = new Dictionary<StackHandle, long>();
-        foreach (var handle in owner.Stacks)
-        {
-            var logical = depot.GetLogicalHandle(handle);
-            if (!logical.IsValid)
-            {
-                logical = handle;
-            }
-
-            if (!pages.ContainsKey(logical))
-            {
-                order.Add(logical);
-                pages[logical] = 0;
-            }
-
-            pages[logical] += owner.LiveBasePages(handle);
-        }
-
-        return order.Select(h => (h, pages[h])).ToArray();
+        _ = owner.Depot ?? throw new InvalidOperationException("page_owner is disabled (boot with page_owner=on)");
+        return owner.Stacks.Select(h => (h, owner.LiveBasePages(h))).ToArray();
     }
 
     private static void Write(TextWriter output, PageOwner owner, bool frames, bool handle, bool pages)

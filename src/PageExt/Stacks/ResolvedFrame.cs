@@ -13,6 +13,13 @@ namespace PageExt.Stacks;
 /// </summary>
 public sealed record ResolvedFrame(string Symbol, int ILOffset, int ILSize, nint MethodHandle, string? FileName = null, int Line = 0)
 {
+    /// <summary>
+    /// What formats that print an address beside the symbol (the 2014 dump's <c>[&lt;address&gt;]</c>)
+    /// print: the method handle plus the IL offset, stable for the process as a kernel return address
+    /// is for a boot. 0 for frames without a method (the allocator's fixed prefix, sentinels).
+    /// </summary>
+    public ulong Address => MethodHandle == 0 ? 0 : unchecked((ulong)MethodHandle + (ulong)Math.Max(ILOffset, 0));
+
     public override string ToString()
     {
         if (FileName is not null)

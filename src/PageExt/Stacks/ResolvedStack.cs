@@ -16,11 +16,5 @@ public sealed class ResolvedStack
 
     public IReadOnlyList<ResolvedFrame> Frames => _frames;
 
-    /// <summary>
-    /// The identity of the logical stack: the sequence of (method, IL offset). Tiered compilation
-    /// moves return addresses, so one call path can produce several raw stacks; they share this key.
-    /// </summary>
-    internal LogicalStackKey LogicalKey => new(_frames);
-
     public override string ToString() => string.Join('\n', _frames.Select(f => f.ToString()));
 }

@@ -21,8 +21,9 @@ namespace PageExt.Stacks;
 /// long as the depot (no dispose, no use-after-free for late readers). Records are never removed
 /// or moved: handles stay valid for the depot's life. Each record also carries an atomic counter
 /// that page_owner uses for live pages (the kernel reuses the persistent record's refcount), the
-/// names captured when the stack was first stored, and a logical handle that merges raw stacks
-/// tiered compilation split (<see cref="GetLogicalHandle"/>).
+/// names captured when the stack was first stored. A record can also be an alias (<see cref="SaveAlias"/>):
+/// another key for a stack stored under its canonical key, so that a fast raw key (return addresses,
+/// which tiered compilation changes) finds the one canonical handle of its call path.
 /// </para>
 /// <para>
 /// Lifecycle: construct once per machine at boot (<see cref="FromBootParameters"/>); three
@@ -68,13 +69,14 @@ public sealed unsafe class StackDepot
     //   +12 int    count     page_owner's live-page counter (atomic)
     //   +16 int    ordinal   insertion number: index into _symbols
     //   +20 uint   self      this record's handle (without extra bits), validates handles
-    //   +24 uint   logical   handle of the first record with the same logical (method, IL offset) key
+    //   +24 uint   target    the handle lookups return: this record's own, or for an alias its canonical record's
     //   +28 uint   reserved
     //   +32 nuint  frames[size]
     private const int HeaderBytes = 32;
     private const int SymbolChunkShift = 10;
     private const int SymbolChunkSize = 1 << SymbolChunkShift;
     private const ushort RecordFlagSentinel = 1;
+    private const ushort RecordFlagAlias = 2;
     private const uint HandleMask = (1u << (StackHandle.PoolIndexBits + StackHandle.OffsetBits)) - 1;
     private static readonly nuint SentinelTag = unchecked((nuint)0x53454E54494E454CUL); // "SENTINEL" (truncated on 32-bit), never a code address
 
@@ -91,7 +93,6 @@ public sealed unsafe class StackDepot
 
     // Names per record ordinal, in chunks of 1024 allocated on demand under _lock.
     private readonly ResolvedStack?[]?[] _symbols;
-    private readonly Dictionary<LogicalStackKey, uint> _logical = [];
 
     private readonly Lock _lock = new();
     private readonly StripedCounter _hits = new();
@@ -151,6 +152,7 @@ public sealed unsafe class StackDepot
 
     /// <summary>
     /// stack_depot_save(): the handle of <paramref name="frames"/>, storing it if it is new.
+    /// A key stored with <see cref="SaveAlias"/> gives its canonical record's handle.
     /// Identical sequences give the same handle. Returns <see cref="StackHandle.Invalid"/> for an
     /// empty sequence, or when the depot is full or disabled (counted in <see cref="GetStats"/>).
     /// A hit takes no lock and allocates nothing.
@@ -181,7 +183,37 @@ public sealed unsafe class StackDepot
             return new StackHandle(found);
         }
 
-        return SaveSlow(frames, hash, symbols, 0);
+        return SaveSlow(frames, hash, symbols, 0, 0);
+    }
+
+    /// <summary>
+    /// Stores <paramref name="frames"/> as another key of <paramref name="canonical"/>: from now on
+    /// <see cref="TryGet"/> and <see cref="Save(ReadOnlySpan{nuint})"/> of these frames return
+    /// <paramref name="canonical"/>. An alias is not a stack of its own: <see cref="GetHandles"/>
+    /// skips it. If the key is already stored, nothing changes and its handle is returned.
+    /// Returns <see cref="StackHandle.Invalid"/> when the depot is full or disabled.
+    /// </summary>
+    public StackHandle SaveAlias(ReadOnlySpan<nuint> frames, StackHandle canonical)
+    {
+        var target = Header(canonical);
+        if ((target->Flags & RecordFlagAlias) != 0)
+        {
+            ThrowHelper.ThrowArgument(nameof(canonical), $"{canonical.Value} is an alias, not a canonical stack");
+        }
+
+        if (frames.Length > MaxFrames)
+        {
+            frames = frames[..MaxFrames];
+        }
+
+        if (frames.IsEmpty)
+        {
+            return StackHandle.Invalid;
+        }
+
+        uint hash = Hash(frames);
+        uint found = Find(frames, hash);
+        return found != 0 ? new StackHandle(found) : SaveSlow(frames, hash, null, RecordFlagAlias, target->Self);
     }
 
     /// <summary>Looks a stack up without storing it. Lock-free and allocation-free.</summary>
@@ -231,7 +263,7 @@ public sealed unsafe class StackDepot
         uint found = Find(frames, hash);
         return found != 0
             ? new StackHandle(found)
-            : SaveSlow(frames, hash, new ResolvedStack([new ResolvedFrame(name, 0, 0, 0)]), RecordFlagSentinel);
+            : SaveSlow(frames, hash, new ResolvedStack([new ResolvedFrame(name, 0, 0, 0)]), RecordFlagSentinel, 0);
     }
 
     public bool IsSentinel(StackHandle handle) => (Header(handle)->Flags & RecordFlagSentinel) != 0;
@@ -266,21 +298,12 @@ public sealed unsafe class StackDepot
         return Volatile.Read(ref _symbols[ordinal >> SymbolChunkShift])?[ordinal & (SymbolChunkSize - 1)];
     }
 
-    /// <summary>
-    /// The canonical handle for the logical stack: of all records whose names have the same
-    /// sequence of (method, IL offset), the first one stored. Tiered compilation (Tier0, OSR,
-    /// Tier1) moves return addresses and adds or drops frames, so one call path can own several raw
-    /// handles; reports that aggregate by stack should group by this. A record without names is
-    /// its own logical stack.
-    /// </summary>
-    public StackHandle GetLogicalHandle(StackHandle handle) => new(Header(handle)->Logical);
-
     /// <summary>Adds <paramref name="delta"/> to the record's counter atomically; returns the new value.</summary>
     public int AddCount(StackHandle handle, int delta) => Interlocked.Add(ref Header(handle)->Count, delta);
 
     public int GetCount(StackHandle handle) => Volatile.Read(ref Header(handle)->Count);
 
-    /// <summary>Every stored handle in storage order (sentinels first). A snapshot taken under the insert lock.</summary>
+    /// <summary>Every stored stack's handle in storage order (sentinels first; aliases are not stacks). A snapshot taken under the insert lock.</summary>
     public IReadOnlyList<StackHandle> GetHandles()
     {
         var handles = new List<StackHandle>();
@@ -292,7 +315,11 @@ public sealed unsafe class StackDepot
                 while (offset < _poolUsedBytes[pool])
                 {
                     var header = (RecordHeader*)(_poolBases[pool] + offset);
-                    handles.Add(new StackHandle(header->Self));
+                    if ((header->Flags & RecordFlagAlias) == 0)
+                    {
+                        handles.Add(new StackHandle(header->Self));
+                    }
+
                     offset += RecordBytes(header->Size);
                 }
             }
@@ -371,7 +398,7 @@ public sealed unsafe class StackDepot
             if (header->Hash == hash && header->Size == frames.Length
                 && new ReadOnlySpan<nuint>((byte*)header + HeaderBytes, frames.Length).SequenceEqual(frames))
             {
-                return current;
+                return header->Target;
             }
 
             current = header->Next;
@@ -411,7 +438,7 @@ public sealed unsafe class StackDepot
         ThrowHelper.ThrowArgument(nameof(handle), $"{handle.Value} is not a handle of this stack depot");
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private StackHandle SaveSlow(ReadOnlySpan<nuint> frames, uint hash, ResolvedStack? symbols, ushort flags)
+    private StackHandle SaveSlow(ReadOnlySpan<nuint> frames, uint hash, ResolvedStack? symbols, ushort flags, uint target)
     {
         if (_disabled)
         {
@@ -457,7 +484,7 @@ public sealed unsafe class StackDepot
             header->Count = 0;
             header->Ordinal = ordinal;
             header->Self = handle.Value;
-            header->Logical = handle.Value;
+            header->Target = target != 0 ? target : handle.Value;
             frames.CopyTo(new Span<nuint>((byte*)header + HeaderBytes, frames.Length));
 
             if (symbols is not null)
@@ -465,18 +492,6 @@ public sealed unsafe class StackDepot
                 ref var chunk = ref _symbols[ordinal >> SymbolChunkShift];
                 chunk ??= new ResolvedStack[SymbolChunkSize];
                 chunk[ordinal & (SymbolChunkSize - 1)] = symbols;
-                if ((flags & RecordFlagSentinel) == 0)
-                {
-                    var key = symbols.LogicalKey;
-                    if (_logical.TryGetValue(key, out uint first))
-                    {
-                        header->Logical = first;
-                    }
-                    else
-                    {
-                        _logical.Add(key, handle.Value);
-                    }
-                }
             }
 
             _poolUsedBytes[poolIndex] = offset + size;
@@ -486,7 +501,7 @@ public sealed unsafe class StackDepot
 
             // Publish last: readers that see the new head see a complete record.
             Volatile.Write(ref bucket, handle.Value);
-            return handle;
+            return new StackHandle(header->Target);
         }
     }
 
@@ -500,7 +515,7 @@ public sealed unsafe class StackDepot
         public int Count;
         public int Ordinal;
         public uint Self;
-        public uint Logical;
+        public uint Target;
         public uint Reserved;
     }
 }

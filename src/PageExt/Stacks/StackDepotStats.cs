@@ -5,7 +5,7 @@ namespace PageExt.Stacks;
 /// lookup counters). Counters are read one by one without a lock, so under concurrent saving they
 /// are individually exact but not mutually consistent.
 /// </summary>
-/// <param name="Records">Stacks stored, sentinels included (persistent_count).</param>
+/// <param name="Records">Records stored: stacks, sentinels included (persistent_count), and alias keys (<see cref="StackDepot.SaveAlias"/>).</param>
 /// <param name="Bytes">Pool bytes taken by records, 16-byte aligned (persistent_bytes).</param>
 /// <param name="Pools">16 KiB pools allocated.</param>
 /// <param name="MaxPools">The capacity, in pools.</param>

@@ -8,12 +8,21 @@ namespace PageExt.Stacks;
 /// <summary>
 /// page_owner's save_stack(): capture the current thread's stack, store it in a
 /// <see cref="StackDepot"/>, and return its handle.
+/// <para>
+/// One call path gives one handle, whatever the JIT did to the code. The depot key of a stack is
+/// canonical: a tag, the <see cref="StackOrigin"/>, then (method, IL offset) per frame from the
+/// first frame of the caller (the saver's own frames are cut, see <see cref="StackOrigin"/>).
+/// Tiered compilation, PGO, OSR and ReadyToRun move return addresses and inline the saver's own
+/// methods differently from one tier to the next; none of that changes this key.
+/// </para>
 /// <list type="bullet">
-/// <item><see cref="StackCaptureMode.FramePointer"/>: walk up to 16 return addresses and look them
-/// up; a hit costs about 0.15-0.25 µs and allocates nothing. Only on a miss is a
-/// <see cref="StackTrace"/> taken, once, to name the new stack.</item>
-/// <item><see cref="StackCaptureMode.Managed"/>: a <see cref="StackTrace"/> every time, keyed by
-/// (method, IL offset); portable, about 10 µs.</item>
+/// <item><see cref="StackCaptureMode.FramePointer"/>: walk up to <see cref="RawDepth"/> return
+/// addresses and look them up as a raw key (about 0.15-0.25 µs, nothing allocated). A raw key is an
+/// alias of its canonical stack. Only on a miss (a path first seen, or seen in newly compiled code)
+/// is a <see cref="StackTrace"/> taken, once, to find or store the canonical stack and alias the
+/// raw key to it.</item>
+/// <item><see cref="StackCaptureMode.Managed"/>: a <see cref="StackTrace"/> every time, looked up by
+/// its canonical key; portable, about 10 µs.</item>
 /// <item><see cref="StackCaptureMode.Caller"/>: one frame from a <see cref="CallerInfo"/>; tens of ns.</item>
 /// <item><see cref="StackCaptureMode.Off"/>: <see cref="StackHandle.Invalid"/>.</item>
 /// </list>
@@ -22,21 +31,37 @@ namespace PageExt.Stacks;
 /// that cannot store returns <see cref="StackDepot.FailureHandle"/>.
 /// <para>
 /// Concurrency model: any number of threads; the recursion flag is [ThreadStatic], and the depot
-/// and caller-site table are thread-safe. Context: may allocate on a miss (names, a StackTrace) and
+/// and caller-site tables are thread-safe. Context: may allocate on a miss (names, a StackTrace) and
 /// takes the depot's insert lock then; a hit takes no lock.
 /// </para>
 /// </summary>
 public static class StackSaver
 {
-    /// <summary>PAGE_OWNER_STACK_DEPTH: frames kept per stack.</summary>
+    /// <summary>PAGE_OWNER_STACK_DEPTH: frames kept per stack, the origin's prefix included.</summary>
     public const int MaxDepth = 16;
 
-    // Caller-info key: the tag word, then the call site's number in s_callerIds. The compiler
-    // passes caller-info strings as literals, which are interned, so the table compares them by
-    // reference (a few ns) instead of hashing a whole file path; an equal string from elsewhere
-    // only costs a second record, which GetLogicalHandle merges back.
+    /// <summary>
+    /// Return addresses in a raw frame-pointer key. It must reach every frame the canonical stack
+    /// keeps, or two paths that differ only there would share it: the saver's own frames (at most
+    /// 12 between page_owner's hook and the caller when nothing is inlined: Save, the hook, the
+    /// hook dispatch, prep_new_page's three levels, the zone path, the core, one or two entry
+    /// points) plus up to <see cref="MaxDepth"/> - 1 of the caller's: 27, with room to spare. Every
+    /// word more costs a load, a hash step and a compare on every capture.
+    /// </summary>
+    internal const int RawDepth = 32;
+
+    // Raw keys: the tag, then the origin id and skip count, then return addresses. Canonical keys:
+    // ManagedStackWalker's tag, the origin id and skip count, then (method, IL offset) pairs.
+    private static readonly nuint s_rawTag = unchecked((nuint)0x5241574652414D45UL);
+    private const int KeyHeaderWords = 2;
+
+    // Caller-info key: the tag word, then the call site's number. The compiler passes caller-info
+    // strings as literals, which are interned, so the first table compares them by reference (a
+    // few ns) instead of hashing a whole file path; an equal string from elsewhere misses there and
+    // finds the site's number by value in the second, so one site always has one number.
     private static readonly nuint s_callerTag = unchecked((nuint)0x43414C4C45522121UL);
     private static readonly ConcurrentDictionary<CallerInfo, nuint> s_callerIds = new(new ReferenceCallerInfoComparer());
+    private static readonly ConcurrentDictionary<CallerInfo, nuint> s_callerIdsByValue = new();
     private static long s_nextCallerId;
 
     [ThreadStatic]
@@ -52,7 +77,8 @@ public static class StackSaver
     /// <summary>
     /// Saves the caller's stack. The first frame is the call site in the method that called
     /// <c>Save</c>, after dropping <paramref name="skipFrames"/> more (frames of the caller's own
-    /// helpers). <paramref name="callerInfo"/> is used only by <see cref="StackCaptureMode.Caller"/>.
+    /// helpers, counted as <see cref="StackTrace"/> counts them). <paramref name="callerInfo"/> is
+    /// used only by <see cref="StackCaptureMode.Caller"/>.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     public static StackHandle Save(StackDepot depot, int skipFrames, StackCaptureMode mode, CallerInfo callerInfo = default)
@@ -63,6 +89,20 @@ public static class StackSaver
             ThrowHelper.ThrowArgumentOutOfRange(nameof(skipFrames), "skipFrames must not be negative");
         }
 
+        return SaveCore(depot, null, skipFrames, mode, callerInfo);
+    }
+
+    /// <summary>
+    /// Saves the stack of the code that called into <paramref name="origin"/>'s own code: its
+    /// leading frames are cut and its prefix printed in their place.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    internal static StackHandle Save(StackDepot depot, StackOrigin origin, StackCaptureMode mode) =>
+        SaveCore(depot, origin, 0, mode, default);
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static StackHandle SaveCore(StackDepot depot, StackOrigin? origin, int skipFrames, StackCaptureMode mode, CallerInfo callerInfo)
+    {
         if (!TryEnter())
         {
             return depot.DummyHandle;
@@ -74,17 +114,20 @@ public static class StackSaver
             switch (Resolve(mode))
             {
                 case StackCaptureMode.FramePointer:
-                    Span<nuint> frames = stackalloc nuint[MaxDepth];
-                    // Entry 0 is the return address inside Save itself.
-                    int count = FramePointerUnwinder.Capture(frames, 1 + skipFrames);
-                    if (!depot.TryGet(frames[..count], out handle))
+                    Span<nuint> raw = stackalloc nuint[KeyHeaderWords + RawDepth];
+                    raw[0] = s_rawTag;
+                    raw[1] = KeyOrigin(origin, skipFrames);
+
+                    // Entry 0 is the return address inside SaveCore itself: the same for every caller.
+                    int count = KeyHeaderWords + FramePointerUnwinder.Capture(raw[KeyHeaderWords..], 1);
+                    if (!depot.TryGet(raw[..count], out handle))
                     {
-                        handle = SaveFramePointerMiss(depot, frames[..count], skipFrames);
+                        handle = SaveFramePointerMiss(depot, raw[..count], origin, skipFrames);
                     }
 
                     break;
                 case StackCaptureMode.Managed:
-                    handle = SaveManaged(depot, skipFrames);
+                    handle = SaveCanonical(depot, new StackTrace(false), origin, skipFrames);
                     break;
                 case StackCaptureMode.Caller:
                     handle = SaveCallerInfo(depot, callerInfo);
@@ -132,24 +175,35 @@ public static class StackSaver
         [CallerLineNumber] int line = 0) =>
         Save(depot, 0, StackCaptureMode.Caller, new CallerInfo(member, file, line));
 
+    /// <summary>A raw key seen for the first time: find or store its canonical stack, then alias the key to it.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static StackHandle SaveFramePointerMiss(StackDepot depot, ReadOnlySpan<nuint> frames, int skipFrames)
+    private static StackHandle SaveFramePointerMiss(StackDepot depot, ReadOnlySpan<nuint> raw, StackOrigin? origin, int skipFrames)
     {
-        // Frame 0 is this method, 1 is Save, 2 is Save's caller.
-        var trace = new StackTrace(2 + skipFrames, false);
-        return depot.Save(frames, ManagedStackWalker.Resolve(trace, MaxDepth));
+        var canonical = SaveCanonical(depot, new StackTrace(false), origin, skipFrames);
+        if (canonical.IsValid)
+        {
+            // A full depot keeps the canonical handle working; only later hits of this key miss again.
+            _ = depot.SaveAlias(raw, canonical);
+        }
+
+        return canonical;
     }
 
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static StackHandle SaveManaged(StackDepot depot, int skipFrames)
+    /// <summary>The canonical stack of a trace taken inside this class: found, or stored with its names.</summary>
+    private static StackHandle SaveCanonical(StackDepot depot, StackTrace trace, StackOrigin? origin, int skipFrames)
     {
-        var trace = new StackTrace(2 + skipFrames, false);
-        Span<nuint> key = stackalloc nuint[ManagedStackWalker.KeyWords(MaxDepth)];
-        int words = ManagedStackWalker.WriteKey(trace, MaxDepth, key);
+        int first = ManagedStackWalker.FirstCallerFrame(trace, typeof(StackSaver), skipFrames, origin?.IsOwnFrame);
+        int depth = MaxDepth - (origin?.Prefix.Count ?? 0);
+        Span<nuint> key = stackalloc nuint[KeyHeaderWords + ManagedStackWalker.KeyWords(depth)];
+        key[0] = ManagedStackWalker.ManagedTag;
+        key[1] = KeyOrigin(origin, skipFrames);
+        int words = KeyHeaderWords + ManagedStackWalker.WriteKey(trace, first, depth, key[KeyHeaderWords..]);
         return depot.TryGet(key[..words], out var handle)
             ? handle
-            : depot.Save(key[..words], ManagedStackWalker.Resolve(trace, MaxDepth));
+            : depot.Save(key[..words], ManagedStackWalker.Resolve(trace, first, depth, origin?.Prefix ?? []));
     }
+
+    private static nuint KeyOrigin(StackOrigin? origin, int skipFrames) => ((nuint)(uint)skipFrames << 8) | (nuint)(origin?.Id ?? 0);
 
     private static StackHandle SaveCallerInfo(StackDepot depot, CallerInfo site)
     {
@@ -160,7 +214,8 @@ public static class StackSaver
 
         if (!s_callerIds.TryGetValue(site, out nuint id))
         {
-            id = s_callerIds.GetOrAdd(site, static _ => (nuint)Interlocked.Increment(ref s_nextCallerId));
+            id = s_callerIdsByValue.GetOrAdd(site, static _ => (nuint)Interlocked.Increment(ref s_nextCallerId));
+            s_callerIds.TryAdd(site, id);
         }
 
         Span<nuint> key = [s_callerTag, id];

@@ -67,7 +67,7 @@ public partial class PageOwnerFormatTests
         Assert.Contains("mask 0xcc0(GFP_KERNEL), pid", text, StringComparison.Ordinal);
         Assert.Contains("mask 0x100cca(GFP_HIGHUSER_MOVABLE), pid", text, StringComparison.Ordinal);
         Assert.Contains("(head|node=0|zone=1)", text, StringComparison.Ordinal);
-        Assert.Contains(" PageExt.Buddy.PageAllocator.PostAllocHookSlow+0x", text, StringComparison.Ordinal);
+        Assert.Contains("\n get_page_from_freelist+0x0/0x0\n __alloc_frozen_pages_noprof+0x0/0x0\n PageExt.Tests.PageOwner.PageOwnerFormatTests.", text, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,6 +1,8 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using PageExt.Buddy;
 using PageExt.Physical;
+using PageExt.Stacks;
 using PageExt.Tasks;
 
 namespace PageExt.Tests.PageOwner;
@@ -90,15 +92,57 @@ public class PageOwnerRecordingTests
     public void The_same_call_site_shares_a_handle_and_different_ones_do_not()
     {
         using var m = TestMachines.Boot(cmdline: "page_owner=on");
-        var fromA = new List<Pfn>();
-        for (int i = 0; i < 3; i++)
+        var handles = new HashSet<StackHandle>();
+
+        // Long enough for the allocator and this site to be recompiled (tier 0, OSR, tier 1):
+        // every allocation from one line must still get the one handle of its stack.
+        var clock = Stopwatch.StartNew();
+        for (int round = 0; clock.ElapsedMilliseconds < 400 || round < 100; round++)
         {
-            fromA.Add(AllocFromSiteA(m));
+            var pfn = AllocFromSiteA(m);
+            handles.Add(m.PageOwner.GetOwner(pfn)!.Handle);
+            m.FreePages(pfn, 0);
         }
 
-        var b = AllocFromSiteB(m);
-        Assert.Single(fromA.Select(p => m.PageOwner.GetOwner(p)!.Handle).Distinct());
-        Assert.NotEqual(m.PageOwner.GetOwner(fromA[0])!.Handle, m.PageOwner.GetOwner(b)!.Handle);
+        var a = Assert.Single(handles);
+        var b = m.PageOwner.GetOwner(AllocFromSiteB(m))!.Handle;
+        Assert.NotEqual(a, b);
+        var frames = m.PageOwner.Depot!.GetSymbols(a)!.Frames;
+        Assert.Equal(typeof(PageOwnerRecordingTests).FullName + "." + nameof(AllocFromSiteA), frames[PageExt.PageOwner.PageOwner.AllocOrigin.Prefix.Count].Symbol);
+    }
+
+    [Fact]
+    public void A_stack_is_the_fixed_allocator_prefix_then_the_caller_of_the_public_entry_point()
+    {
+        using var m = TestMachines.Boot(cmdline: "page_owner=on");
+        var depot = m.PageOwner.Depot!;
+        var viaMachine = AllocFromSiteA(m);
+        var (viaExact, pages) = AllocExactFromSiteC(m);
+        m.FreePages(viaMachine, 0);
+
+        string[] Names(StackHandle h) => depot.GetSymbols(h)!.Frames.Select(f => f.Symbol).ToArray();
+        string site = typeof(PageOwnerRecordingTests).FullName + ".";
+        var alloc = Names(m.PageOwner.GetOwner(viaMachine)!.Handle);
+        Assert.Equal(["get_page_from_freelist", "__alloc_frozen_pages_noprof", site + nameof(AllocFromSiteA)], alloc[..3]);
+        var exact = Names(m.PageOwner.GetOwner(viaExact)!.Handle);
+        Assert.Equal(["get_page_from_freelist", "__alloc_frozen_pages_noprof", site + nameof(AllocExactFromSiteC)], exact[..3]);
+
+        // The pages alloc_pages_exact gave back at once were freed from inside the allocator: their
+        // free stack is the free prefix, then the same caller.
+        var tail = Names(m.PageOwner.GetOwner(viaExact + (ulong)pages)!.FreeHandle);
+        Assert.Equal(["__free_frozen_pages", site + nameof(AllocExactFromSiteC)], tail[..2]);
+        var free = Names(m.PageOwner.GetOwner(viaMachine)!.FreeHandle);
+        Assert.Equal(["__free_frozen_pages", site + nameof(A_stack_is_the_fixed_allocator_prefix_then_the_caller_of_the_public_entry_point)], free[..2]);
+        Assert.All(alloc.Concat(exact).Concat(tail).Concat(free), name =>
+            Assert.False(name.StartsWith("PageExt.Buddy.", StringComparison.Ordinal) || name.StartsWith("PageExt.PageOwner.", StringComparison.Ordinal)
+                || name.StartsWith("PageExt.Machine.", StringComparison.Ordinal), name));
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static (Pfn Pfn, int Pages) AllocExactFromSiteC(Machine m)
+    {
+        Assert.True(m.Allocator.TryAllocPagesExact(3 * 4096, GfpFlags.Kernel, out var pfn, out int pages));
+        return (pfn, pages);
     }
 
     [Fact]
@@ -128,10 +172,9 @@ public class PageOwnerRecordingTests
         threads.ForEach(t => t.Start());
         threads.ForEach(t => t.Join());
         long live = kept.Sum(k => k.Count);
-        // Tiered compilation may give one call path several stacks (inlining changes with the tier);
-        // whatever they are, their live pages must add up to exactly the pages still held.
-        var stacks = PageExt.PageOwner.PageOwnerStacks.Collect(m.PageOwner);
-        Assert.Equal(live, stacks.Sum(s => s.BasePages));
+        // One call path, one stack, holding exactly the pages still held.
+        var stacks = PageExt.PageOwner.PageOwnerStacks.Collect(m.PageOwner).Where(s => s.BasePages > 0).ToArray();
+        Assert.Equal(live, Assert.Single(stacks).BasePages);
         Assert.All(kept.SelectMany(k => k), p => Assert.True(m.PageOwner.GetOwner(p)!.Allocated));
         m.AssertConsistent();
     }

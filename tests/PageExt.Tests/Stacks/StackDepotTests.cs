@@ -226,23 +226,25 @@ public class StackDepotTests
     }
 
     [Fact]
-    public void Logical_handle_merges_raw_stacks_with_the_same_names()
+    public void An_alias_key_gives_its_canonical_stack_and_is_not_a_stack_of_its_own()
     {
         var depot = new StackDepot(maxPools: 2);
-        ResolvedStack Names(int ilOffset) => new([
-            new ResolvedFrame("App.Alloc", ilOffset, 40, 1234),
-            new ResolvedFrame("App.Main", 7, 90, 5678),
-        ]);
-        var tier0 = depot.Save(Frames(0x1000, 0x2000), Names(12));
-        var tier1 = depot.Save(Frames(0x9000, 0x2000), Names(12));
-        var other = depot.Save(Frames(0x9004, 0x2000), Names(13));
+        var names = new ResolvedStack([new ResolvedFrame("App.Alloc", 12, 40, 1234), new ResolvedFrame("App.Main", 7, 90, 5678)]);
+        var canonical = depot.Save(Frames(1234, 12, 5678, 7), names);
+        var tier0 = depot.SaveAlias(Frames(0x1000, 0x2000), canonical);
+        var tier1 = depot.SaveAlias(Frames(0x9000, 0x2000), canonical);
         var bare = depot.Save(Frames(0x5));
-        Assert.NotEqual(tier0, tier1);
-        Assert.Equal(tier0, depot.GetLogicalHandle(tier0));
-        Assert.Equal(tier0, depot.GetLogicalHandle(tier1));
-        Assert.Equal(other, depot.GetLogicalHandle(other));
-        Assert.Equal(bare, depot.GetLogicalHandle(bare));
-        Assert.Null(depot.GetSymbols(bare));
+
+        Assert.Equal(canonical, tier0);
+        Assert.Equal(canonical, tier1);
+        Assert.Equal(canonical, depot.Save(Frames(0x9000, 0x2000)));
+        Assert.True(depot.TryGet(Frames(0x1000, 0x2000), out var found));
+        Assert.Equal(canonical, found);
+        Assert.False(depot.TryGet(Frames(0x1000, 0x2001), out _));
+        Assert.Equal([depot.DummyHandle, depot.FailureHandle, depot.EarlyHandle, canonical, bare], depot.GetHandles());
+        Assert.Equal(3 + 2 + 2, depot.GetStats().Records);
+        Assert.Throws<ArgumentException>(() => depot.SaveAlias(Frames(0x7), new StackHandle(12345)));
+
         var writer = new StringWriter();
         depot.Print(writer, tier1, spaces: 2);
         Assert.Equal("   App.Alloc+0xc/0x28\n   App.Main+0x7/0x5a\n", writer.ToString());

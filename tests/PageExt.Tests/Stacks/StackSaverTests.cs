@@ -127,11 +127,7 @@ public class StackSaverTests
         }
 
         Assert.Equal(ThisType + ".Saved_stack_is_named_after_the_calling_methods", frames[4].Symbol);
-        Assert.True(frames.Count <= StackSaver.MaxDepth);
-        if (mode == StackCaptureMode.FramePointer)
-        {
-            Assert.Equal(StackSaver.MaxDepth, depot.GetFrameCount(handle));
-        }
+        Assert.Equal(StackSaver.MaxDepth, frames.Count);
     }
 
     [Theory]
@@ -157,12 +153,8 @@ public class StackSaverTests
         }
 
         var (first, again, deeper) = (handles[0], handles[1], handles[2]);
-        Assert.Equal(depot.GetLogicalHandle(first), depot.GetLogicalHandle(again));
-        Assert.NotEqual(depot.GetLogicalHandle(first), depot.GetLogicalHandle(deeper));
-        if (mode == StackCaptureMode.Managed)
-        {
-            Assert.Equal(first, again);
-        }
+        Assert.Equal(first, again);
+        Assert.NotEqual(first, deeper);
     }
 
     [Fact]
@@ -213,11 +205,9 @@ public class StackSaverTests
         Assert.Equal(b, c);
         Assert.NotEqual(b, d);
 
-        // Equal text in other string instances: another record, the same logical stack.
+        // Equal text in other string instances is the same source line: the same handle.
         var copy = StackSaver.Save(depot, 0, StackCaptureMode.Caller, new CallerInfo(new string("Alloc".AsSpan()), new string("/src/x.cs".AsSpan()), 12));
-        Assert.NotEqual(b, copy);
-        Assert.Equal(depot.GetLogicalHandle(b), depot.GetLogicalHandle(copy));
-        Assert.NotEqual(depot.GetLogicalHandle(b), depot.GetLogicalHandle(d));
+        Assert.Equal(b, copy);
         var frame = depot.GetSymbols(a)!.Frames.Single();
         Assert.Equal(nameof(Caller_mode_records_one_source_line), frame.Symbol);
         Assert.EndsWith("StackSaverTests.cs", frame.FileName, StringComparison.Ordinal);

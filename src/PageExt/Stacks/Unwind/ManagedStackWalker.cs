@@ -10,8 +10,8 @@ namespace PageExt.Stacks.Unwind;
 
 /// <summary>
 /// The portable capture (System.Diagnostics.StackTrace, about 10 µs and 5-10 KB of garbage per
-/// call) and the symbolisation of any capture. A managed stack is keyed in the depot by a tag word
-/// followed by (method handle, IL offset) pairs, so equal call paths deduplicate no matter where
+/// call) and the symbolisation of any capture. A canonical stack is keyed in the depot by
+/// (method handle, IL offset) pairs after a tag, so equal call paths deduplicate no matter where
 /// the JIT placed the code; its names come from the same trace.
 /// <para>
 /// Concurrency model: stateless apart from the IL-size cache, a concurrent dictionary that only
@@ -25,20 +25,47 @@ internal static class ManagedStackWalker
 
     private static readonly ConcurrentDictionary<nint, int> s_ilSizes = new();
 
-    /// <summary>Depot words a managed key of <paramref name="frameCount"/> frames needs.</summary>
-    public static int KeyWords(int frameCount) => 1 + (2 * frameCount);
+    /// <summary>Depot words the (method, IL offset) pairs of <paramref name="frameCount"/> frames need.</summary>
+    public static int KeyWords(int frameCount) => 2 * frameCount;
 
     /// <summary>
-    /// Writes the depot key of the trace's first <paramref name="maxFrames"/> frames: the tag, then
-    /// (method handle, IL offset) per frame. Returns the words written.
+    /// The index of the first frame that belongs to the caller: past the leading frames of
+    /// <paramref name="saver"/>, then <paramref name="skip"/> more, then every leading frame
+    /// <paramref name="isOwnFrame"/> claims. Frames are judged by method, never by position in
+    /// machine code, so inlining below the caller does not move the cut.
+    /// </summary>
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "Diagnostics only: a frame whose metadata was trimmed counts as the caller's.")]
+    public static int FirstCallerFrame(StackTrace trace, Type saver, int skip, Func<MethodBase, bool>? isOwnFrame)
+    {
+        int count = trace.FrameCount;
+        int i = 0;
+        while (i < count && trace.GetFrame(i)?.GetMethod()?.DeclaringType == saver)
+        {
+            i++;
+        }
+
+        i = Math.Min(i + skip, count);
+        if (isOwnFrame is not null)
+        {
+            while (i < count && trace.GetFrame(i)?.GetMethod() is MethodBase m && isOwnFrame(m))
+            {
+                i++;
+            }
+        }
+
+        return i;
+    }
+
+    /// <summary>
+    /// Writes (method handle, IL offset) for up to <paramref name="maxFrames"/> frames of the
+    /// trace from <paramref name="first"/>. Returns the words written.
     /// </summary>
     [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "Diagnostics only: a frame whose metadata was trimmed keys and prints as an unknown method.")]
-    public static int WriteKey(StackTrace trace, int maxFrames, Span<nuint> destination)
+    public static int WriteKey(StackTrace trace, int first, int maxFrames, Span<nuint> destination)
     {
-        int frames = Math.Min(trace.FrameCount, maxFrames);
-        destination[0] = ManagedTag;
-        int words = 1;
-        for (int i = 0; i < frames; i++)
+        int end = Math.Min(trace.FrameCount, first + maxFrames);
+        int words = 0;
+        for (int i = first; i < end; i++)
         {
             var frame = trace.GetFrame(i);
             nint method = frame?.GetMethod() is MethodBase m ? MethodId(m) : 0;
@@ -49,13 +76,14 @@ internal static class ManagedStackWalker
         return words;
     }
 
-    /// <summary>Names of the trace's first <paramref name="maxFrames"/> frames.</summary>
+    /// <summary><paramref name="prefix"/>, then the names of up to <paramref name="maxFrames"/> frames of the trace from <paramref name="first"/>.</summary>
     [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "Diagnostics only: a frame whose metadata was trimmed prints as an unknown method.")]
-    public static ResolvedStack Resolve(StackTrace trace, int maxFrames)
+    public static ResolvedStack Resolve(StackTrace trace, int first, int maxFrames, IReadOnlyList<ResolvedFrame> prefix)
     {
-        int count = Math.Min(trace.FrameCount, maxFrames);
-        var frames = new List<ResolvedFrame>(count);
-        for (int i = 0; i < count; i++)
+        int end = Math.Min(trace.FrameCount, first + maxFrames);
+        var frames = new List<ResolvedFrame>(prefix.Count + Math.Max(end - first, 0));
+        frames.AddRange(prefix);
+        for (int i = first; i < end; i++)
         {
             var frame = trace.GetFrame(i);
             var method = frame?.GetMethod();
