@@ -25,6 +25,9 @@ internal sealed class Browser : IAsyncDisposable
 
     public List<string> Requests { get; } = [];
 
+    /// <summary>From navigation to the load event: the report's script renders synchronously before it fires.</summary>
+    public TimeSpan LoadTime { get; private set; }
+
     public List<string> ConsoleErrors { get; } = [];
 
     public static async Task<Browser> OpenAsync(string file)
@@ -53,7 +56,9 @@ internal sealed class Browser : IAsyncDisposable
             }
         };
         page.PageError += (_, error) => browser.ConsoleErrors.Add(error);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         await page.GotoAsync(new Uri(file).AbsoluteUri);
+        browser.LoadTime = clock.Elapsed;
         return browser;
     }
 

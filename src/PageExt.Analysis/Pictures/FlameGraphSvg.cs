@@ -51,7 +51,7 @@ internal static class FlameGraphSvg
             <text id="title" x="{{WidthPixels / 2}}" y="24">{{SecurityElement.Escape(data.Title)}}</text>
             <text id="unzoom" class="hide" x="{{Pad}}" y="24">Reset Zoom</text>
             <text id="search" x="{{WidthPixels - Pad - 100}}" y="24">Search</text>
-            <text id="matched" x="{{WidthPixels - Pad - 100}}" y="{{height - 10}}"> </text>
+            <text id="matched" text-anchor="end" x="{{WidthPixels - Pad}}" y="{{height - 10}}"> </text>
             <text id="details" x="{{Pad}}" y="{{height - 10}}"> </text>
             <g id="frames">
 

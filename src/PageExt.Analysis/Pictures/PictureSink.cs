@@ -16,7 +16,13 @@ internal sealed class PictureSink : IRecordSink
 
     private readonly byte[] _frames = new byte[ChunkParser.MaxRecordBytes];
     private readonly byte[] _process = new byte[256];
-    private readonly byte[] _allocatorName = new byte[64];
+    /// <summary>Allocator classes are bit sets below <see cref="KernelFields.AllocatorOthers"/> &lt;&lt; 1.</summary>
+    private const int AllocatorClasses = KernelFields.AllocatorOthers << 1;
+
+    /// <summary>"CMA SLAB", "OTHERS"...: page_owner_sort's names of every class, made once rather than per record.</summary>
+    private static readonly byte[][] s_allocatorNames = Enumerable.Range(0, AllocatorClasses)
+        .Select(bits => Encoding.ASCII.GetBytes(string.Join(' ', SortTextWriter.AllocatorNames(bits))))
+        .ToArray();
 
     public GroupTable Stacks { get; } = new(segmentBytes: 1 << 18);
 
@@ -94,9 +100,7 @@ internal sealed class PictureSink : IRecordSink
         n += comm.Length;
         Add(Processes, _process.AsSpan(0, n), pages).Tgid = id;
 
-        int allocator = KernelFields.Allocator(text, record.PfnAllocator);
-        int nameBytes = Encoding.ASCII.GetBytes(string.Join(' ', SortTextWriter.AllocatorNames(allocator)), _allocatorName);
-        Add(Allocators, _allocatorName.AsSpan(0, nameBytes), pages);
+        Add(Allocators, s_allocatorNames[KernelFields.Allocator(text, record.PfnAllocator) & (AllocatorClasses - 1)], pages);
 
         if (PfnLine.TryParse(record.OwnPfnLine, out var pfnLine))
         {

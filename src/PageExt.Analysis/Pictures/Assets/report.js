@@ -275,74 +275,80 @@
   }
 
   // ---- Memory map -----------------------------------------------------------------------------
+  // Cells live in typed arrays, not objects: a 1 GiB dump's map has hundreds of thousands of them.
   var M = D.map, TYPE_COLOURS = { Unmovable: "#d1495b", Movable: "#3d7dd8", Reclaimable: "#3a9d5d", HighAtomic: "#8e5cc4",
     CMA: "#e0a100", Isolate: "#8c6d46", Reserve: "#4aa8a0" };
-  var blocks = [], byNumber = {};
-  for (var b = 0; b * 6 < M.blocks.length; b++) {
-    var a = M.blocks.slice(b * 6, b * 6 + 6);
-    var cell = { n: a[0], type: a[1], used: a[2], size: a[3], mixed: a[4], zone: a[5], owners: M.owners[b] };
-    blocks.push(cell);
-    byNumber[cell.n] = cell;
-  }
+  var B = M.blocks, nb = B.length / 6, blockPages = Math.pow(2, M.pageblockOrder);
   // A dump names only blocks holding allocated pages: show the whole range, gaps as blocks with no record.
-  var cells = blocks;
-  if (M.source === "dump" && blocks.length) {
-    var lo = blocks[0].n, hi = blocks[blocks.length - 1].n;
-    if (hi - lo + 1 <= 262144) {
-      cells = [];
-      for (var n = lo; n <= hi; n++) cells.push(byNumber[n] || { n: n, type: -1, used: 0, size: 1 << M.pageblockOrder, mixed: 0, zone: -1, owners: [], none: true });
-    }
+  var lo = nb ? B[0] : 0, hi = nb ? B[(nb - 1) * 6] : -1;
+  var ranged = M.source === "dump" && nb > 0 && hi - lo + 1 <= 262144;
+  var count = ranged ? hi - lo + 1 : nb;
+  var cBlock = new Float64Array(count), cType = new Int16Array(count).fill(-1), cUsed = new Float64Array(count),
+    cSize = new Float64Array(count).fill(blockPages), cMixed = new Int8Array(count), cZone = new Int16Array(count).fill(-1),
+    cOwners = new Int32Array(count).fill(-1), cNone = new Uint8Array(count);
+  if (ranged) { for (var g = 0; g < count; g++) { cBlock[g] = lo + g; cNone[g] = 1; } }
+  for (var b = 0; b < nb; b++) {
+    var k = b * 6, i0 = ranged ? B[k] - lo : b;
+    cBlock[i0] = B[k]; cType[i0] = B[k + 1]; cUsed[i0] = B[k + 2]; cSize[i0] = B[k + 3]; cMixed[i0] = B[k + 4]; cZone[i0] = B[k + 5];
+    cOwners[i0] = b; cNone[i0] = 0;
   }
-  var mapCanvas = $("map"), CELL = cells.length <= 4096 ? 14 : cells.length <= 16384 ? 9 : cells.length <= 65536 ? 6 : 4;
+  var mapCanvas = $("map"), CELL = count <= 4096 ? 14 : count <= 16384 ? 9 : count <= 65536 ? 6 : 4;
   var cols = 1, selected = -1;
-  function typeName(c) { return c.type < 0 ? (c.none ? "no record" : "unknown") : M.types[c.type]; }
-  function typeColour(name) { return TYPE_COLOURS[name] || "#888"; }
-  function mix(hex, f) {
-    var r = parseInt(hex.slice(1, 3), 16), g = parseInt(hex.slice(3, 5), 16), bl = parseInt(hex.slice(5, 7), 16);
-    var w = function (x) { return Math.round(255 - (255 - x) * f); };
-    return "rgb(" + w(r) + "," + w(g) + "," + w(bl) + ")";
+  function typeName(i) { return cType[i] < 0 ? (cNone[i] ? "no record" : "unknown") : M.types[cType[i]]; }
+  function typeColour(name) { return TYPE_COLOURS[name] || "#888888"; }
+  function shade(hex, f) {
+    return [1, 3, 5].map(function (j) { return Math.round(255 - (255 - parseInt(hex.slice(j, j + 2), 16)) * f); });
   }
-  function paintCell(ctx, c, x, y, s) {
-    var fill = c.size ? Math.min(1, c.used / c.size) : 0;
-    ctx.fillStyle = c.none ? "#eeeeee" : mix(typeColour(typeName(c)), 0.22 + 0.78 * fill);
+  var rgbCache = {};
+  function rgbOf(i) {
+    if (cNone[i]) return [238, 238, 238];
+    var level = Math.round(32 * (cSize[i] ? Math.min(1, cUsed[i] / cSize[i]) : 0)), key = cType[i] * 64 + level;
+    return rgbCache[key] || (rgbCache[key] = shade(typeColour(typeName(i)), 0.22 + 0.78 * level / 32));
+  }
+  function sample(ctx, rgb, cross, x, y, s) {
+    ctx.fillStyle = "rgb(" + rgb.join(",") + ")";
     ctx.fillRect(x, y, s - 1, s - 1);
-    if (c.mixed === 1) {
-      // Mixed blocks carry a cross, so they read without colour too.
-      ctx.strokeStyle = "#000"; ctx.lineWidth = s >= 9 ? 1.5 : 1;
-      ctx.beginPath(); ctx.moveTo(x + 1, y + 1); ctx.lineTo(x + s - 2, y + s - 2);
-      ctx.moveTo(x + s - 2, y + 1); ctx.lineTo(x + 1, y + s - 2); ctx.stroke();
+    if (cross) {
+      ctx.strokeStyle = "#000"; ctx.lineWidth = 1;
+      ctx.beginPath(); ctx.moveTo(x, y); ctx.lineTo(x + s - 1, y + s - 1); ctx.moveTo(x + s - 1, y); ctx.lineTo(x, y + s - 1); ctx.stroke();
     }
   }
   function drawMap() {
     var wrap = $("map-wrap"), width = Math.max(wrap.clientWidth - 10, CELL * 16);
     cols = Math.max(1, Math.floor(width / CELL));
-    var rowsN = Math.ceil(cells.length / cols), ratio = window.devicePixelRatio || 1;
-    mapCanvas.width = cols * CELL * ratio; mapCanvas.height = rowsN * CELL * ratio;
-    mapCanvas.style.width = cols * CELL + "px"; mapCanvas.style.height = rowsN * CELL + "px";
-    var ctx = mapCanvas.getContext("2d");
-    ctx.scale(ratio, ratio);
-    var mixed = 0;
-    for (var i = 0; i < cells.length; i++) {
-      paintCell(ctx, cells[i], (i % cols) * CELL, Math.floor(i / cols) * CELL, CELL);
-      if (cells[i].mixed === 1) mixed++;
+    var rowsN = Math.max(1, Math.ceil(count / cols)), W = cols * CELL, H = rowsN * CELL;
+    mapCanvas.width = W; mapCanvas.height = H;
+    mapCanvas.style.width = W + "px"; mapCanvas.style.height = H + "px";
+    var ctx = mapCanvas.getContext("2d"), img = ctx.createImageData(W, H), px = img.data;
+    var mixed = 0, s = CELL - 1;
+    for (var i = 0; i < count; i++) {
+      var rgb = rgbOf(i), x0 = (i % cols) * CELL, y0 = Math.floor(i / cols) * CELL, cross = cMixed[i] === 1;
+      if (cross) mixed++;
+      for (var y = 0; y < s; y++) {
+        var o = ((y0 + y) * W + x0) * 4;
+        for (var x = 0; x < s; x++, o += 4) {
+          // Mixed blocks carry a cross, so they read without colour too.
+          var ink = cross && (x === y || x === s - 1 - y);
+          px[o] = ink ? 0 : rgb[0]; px[o + 1] = ink ? 0 : rgb[1]; px[o + 2] = ink ? 0 : rgb[2]; px[o + 3] = 255;
+        }
+      }
     }
-    if (selected >= 0) {
-      ctx.strokeStyle = "#f0a000"; ctx.lineWidth = 2;
-      ctx.strokeRect((selected % cols) * CELL, Math.floor(selected / cols) * CELL, CELL - 1, CELL - 1);
-    }
-    mapCanvas.setAttribute("data-cells", String(cells.length));
+    ctx.putImageData(img, 0, 0);
+    selected = -1;
+    mapCanvas.setAttribute("data-cells", String(count));
     mapCanvas.setAttribute("data-mixed", String(mixed));
   }
   function hex(n) { return "0x" + n.toString(16); }
-  function describeCell(c) {
-    var first = c.n * Math.pow(2, M.pageblockOrder), last = first + Math.pow(2, M.pageblockOrder) - 1;
-    var lines = ["Block " + c.n + ": PFN " + hex(first) + "-" + hex(last) + (c.zone >= 0 ? " (" + M.zones[c.zone] + ")" : "")];
-    if (c.none) { lines.push("no allocated page in the dump"); return lines.join("\n"); }
-    lines.push(typeName(c) + (c.mixed === 1 ? ", MIXED (holds pages of another type)" : c.mixed === 0 ? ", not mixed" : ""));
-    lines.push(fmt(c.used) + " of " + fmt(c.size) + " pages " + (M.source === "live" ? "in use" : "in dumped records") + " (" + pct(c.used, c.size) + ")");
-    if (c.owners && c.owners.length) {
+  function describeCell(i) {
+    var first = cBlock[i] * blockPages, last = first + blockPages - 1;
+    var lines = ["Block " + cBlock[i] + ": PFN " + hex(first) + "-" + hex(last) + (cZone[i] >= 0 ? " (" + M.zones[cZone[i]] + ")" : "")];
+    if (cNone[i]) { lines.push("no allocated page in the dump"); return lines.join("\n"); }
+    lines.push(typeName(i) + (cMixed[i] === 1 ? ", MIXED (holds pages of another type)" : cMixed[i] === 0 ? ", not mixed" : ""));
+    lines.push(fmt(cUsed[i]) + " of " + fmt(cSize[i]) + " pages " + (M.source === "live" ? "in use" : "in dumped records") + " (" + pct(cUsed[i], cSize[i]) + ")");
+    var owners = cOwners[i] >= 0 ? M.owners[cOwners[i]] : [];
+    if (owners.length) {
       var o = [];
-      for (var i = 0; i < c.owners.length; i += 2) o.push(M.ownerNames[c.owners[i]] + " " + fmt(c.owners[i + 1]) + " pages");
+      for (var j = 0; j < owners.length; j += 2) o.push(M.ownerNames[owners[j]] + " " + fmt(owners[j + 1]) + " pages");
       lines.push("biggest owners: " + o.join(", "));
     }
     return lines.join("\n");
@@ -351,12 +357,12 @@
     var r = mapCanvas.getBoundingClientRect();
     var col = Math.floor((e.clientX - r.left) / CELL), row = Math.floor((e.clientY - r.top) / CELL);
     var i = row * cols + col;
-    return col < cols && i >= 0 && i < cells.length ? i : -1;
+    return col < cols && i >= 0 && i < count ? i : -1;
   }
   mapCanvas.addEventListener("mousemove", function (e) {
     var i = cellAt(e);
     if (i < 0) { tip.hidden = true; return; }
-    tip.textContent = describeCell(cells[i]);
+    tip.textContent = describeCell(i);
     tip.hidden = false;
     tip.style.left = Math.min(e.clientX + 14, window.innerWidth - tip.offsetWidth - 8) + "px";
     tip.style.top = (e.clientY + 16 + tip.offsetHeight > window.innerHeight ? e.clientY - tip.offsetHeight - 8 : e.clientY + 16) + "px";
@@ -367,41 +373,44 @@
     var step = { ArrowRight: 1, ArrowLeft: -1, ArrowDown: cols, ArrowUp: -cols, PageDown: cols * 8, PageUp: -cols * 8 }[e.key];
     if (step === undefined) return;
     e.preventDefault();
-    selectCell(Math.max(0, Math.min(cells.length - 1, (selected < 0 ? 0 : selected + step))));
+    selectCell(Math.max(0, Math.min(count - 1, (selected < 0 ? 0 : selected + step))));
   });
-  mapCanvas.addEventListener("focus", function () { if (selected < 0 && cells.length) selectCell(0); });
-  function selectCell(i) { selected = i; drawMap(); $("map-status").textContent = describeCell(cells[i]).replace(/\n/g, " | "); }
+  mapCanvas.addEventListener("focus", function () { if (selected < 0 && count) selectCell(0); });
+  function selectCell(i) {
+    var ctx = mapCanvas.getContext("2d");
+    if (selected >= 0) sample(ctx, rgbOf(selected), cMixed[selected] === 1, (selected % cols) * CELL, Math.floor(selected / cols) * CELL, CELL);
+    selected = i;
+    ctx.strokeStyle = "#f0a000"; ctx.lineWidth = 2;
+    ctx.strokeRect((i % cols) * CELL + 1, Math.floor(i / cols) * CELL + 1, CELL - 3, CELL - 3);
+    $("map-status").textContent = describeCell(i).replace(/\n/g, " | ");
+  }
 
   function legend() {
-    var box = $("map-legend");
-    var used = {};
-    cells.forEach(function (c) { used[typeName(c)] = true; });
+    var box = $("map-legend"), used = {};
+    for (var i = 0; i < count; i++) used[typeName(i)] = true;
     Object.keys(used).forEach(function (name) {
       var s = el("span"), c = el("canvas", { width: "14", height: "14", "aria-hidden": "true" });
-      paintCell(c.getContext("2d"), { type: 0, used: 1, size: 1, mixed: 0, none: name === "no record" }, 0, 0, 15);
-      if (name !== "no record") { var ctx = c.getContext("2d"); ctx.fillStyle = typeColour(name); ctx.fillRect(0, 0, 14, 14); }
+      sample(c.getContext("2d"), name === "no record" ? [238, 238, 238] : shade(typeColour(name), 1), false, 0, 0, 15);
       s.appendChild(c); s.appendChild(document.createTextNode(name)); box.appendChild(s);
     });
     var sm = el("span"), cm = el("canvas", { width: "14", height: "14", "aria-hidden": "true" });
-    paintCell(cm.getContext("2d"), { type: -1, used: 0, size: 1, mixed: 1 }, 0, 0, 15);
+    sample(cm.getContext("2d"), [238, 238, 238], true, 0, 0, 15);
     sm.appendChild(cm); sm.appendChild(document.createTextNode("mixed (cross)")); box.appendChild(sm);
     box.appendChild(el("span", {}, "pale = empty, deep = full"));
-    $("map-caption").textContent = fmt(cells.length) + " pageblocks of " + fmt(Math.pow(2, M.pageblockOrder)) + " pages, " +
+    $("map-caption").textContent = fmt(count) + " pageblocks of " + fmt(blockPages) + " pages, " +
       (M.source === "live" ? "from the live machine" : "from the dump's PFN and Block lines") + ", in PFN order.";
   }
   function mixedTable() {
     // pagetypeinfo's "Number of mixed blocks": per block type, with CMA blocks counted under Movable.
-    var counts = {}, zones = {};
-    cells.forEach(function (c) {
-      if (c.mixed !== 1) return;
-      var t = typeName(c) === "CMA" ? "Movable" : typeName(c);
-      var z = c.zone >= 0 ? M.zones[c.zone] : "all";
+    var zones = {}, known = false;
+    for (var i = 0; i < count; i++) {
+      if (!cNone[i] && cMixed[i] !== -1) known = true;
+      if (cMixed[i] !== 1) continue;
+      var t = typeName(i) === "CMA" ? "Movable" : typeName(i), z = cZone[i] >= 0 ? M.zones[cZone[i]] : "all";
       zones[z] = zones[z] || {};
       zones[z][t] = (zones[z][t] || 0) + 1;
-      counts[t] = (counts[t] || 0) + 1;
-    });
+    }
     var box = $("mixed");
-    var known = cells.some(function (c) { return c.mixed !== -1 && !c.none; });
     if (!known) { box.appendChild(el("p", { "class": "hint" }, "Mixed blocks are unknown: page_owner was off.")); return; }
     var types = M.types.filter(function (t) { return t !== "CMA"; });
     var table = el("table", { id: "mixed-table" });
@@ -411,17 +420,14 @@
     types.forEach(function (t) { head.appendChild(el("th", { scope: "col" }, t)); });
     head.appendChild(el("th", { scope: "col" }, "total"));
     table.appendChild(head);
-    var all = 0;
-    Object.keys(zones).length || (zones.all = {});
+    if (!Object.keys(zones).length) zones.all = {};
     Object.keys(zones).forEach(function (z) {
       var tr = el("tr"), sum = 0;
       tr.appendChild(el("td", { "class": "l" }, z));
       types.forEach(function (t) { var v = zones[z][t] || 0; sum += v; tr.appendChild(el("td", { "data-type": t }, String(v))); });
       tr.appendChild(el("td", {}, String(sum)));
-      all += sum;
       table.appendChild(tr);
     });
-    table.setAttribute("data-total", String(all));
     box.appendChild(table);
   }
 
