@@ -70,7 +70,7 @@ internal readonly ref struct PfnLine
     /// <summary>The name of a block type as printed; the seed's numbers become 3.19's names.</summary>
     public static string TypeName(ReadOnlySpan<byte> printed)
     {
-        if (KernelFields.TryParseDigits(printed, out ulong number))
+        if (!printed.IsEmpty && printed.IndexOfAnyExceptInRange((byte)'0', (byte)'9') < 0 && KernelFields.TryParseDigits(printed, out ulong number))
         {
             return number < (ulong)s_seedTypeNames.Length ? s_seedTypeNames[number] : $"type {number}";
         }

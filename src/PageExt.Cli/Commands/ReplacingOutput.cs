@@ -53,7 +53,10 @@ internal static class ReplacingOutput
         }
         finally
         {
-            File.Delete(temporary);
+            if (File.Exists(temporary))
+            {
+                File.Delete(temporary);
+            }
         }
     }
 
