@@ -12,6 +12,8 @@ internal static class CommandTable
         new SortCommand(),
         new TopCommand(),
         new DiffCommand(),
+        new ReportCommand(),
+        new ReportCommand(svgOnly: true),
         new ParamsCommand(),
         new DebugPageAllocFaultCommand(),
     ];

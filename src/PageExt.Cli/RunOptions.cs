@@ -24,6 +24,9 @@ internal sealed class RunOptions
 
     public string? Log { get; private set; }
 
+    /// <summary>The HTML report of the machine after the workload: its page_owner records, every pageblock and buddyinfo.</summary>
+    public string? Report { get; private set; }
+
     public static bool TryParse(IReadOnlyList<string> args, CliContext context, out RunOptions options)
     {
         options = new RunOptions();
@@ -48,6 +51,7 @@ internal sealed class RunOptions
                 case "--pagetypeinfo": options.PageTypeInfo = value; break;
                 case "--buddyinfo": options.BuddyInfo = value; break;
                 case "--log": options.Log = value; break;
+                case "--report": options.Report = value; break;
                 case "--page-owner-format":
                     if (value is not ("modern" or "2014"))
                     {

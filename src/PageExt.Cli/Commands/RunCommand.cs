@@ -17,7 +17,7 @@ internal sealed class RunCommand : ICliCommand
                            [--workload FILE|-] [--record FILE]
                            [--page-owner PATH] [--page-owner-format modern|2014]
                            [--page-owner-stacks PATH] [--stacks-threshold N]
-                           [--pagetypeinfo PATH] [--buddyinfo PATH] [--log PATH]
+                           [--pagetypeinfo PATH] [--buddyinfo PATH] [--log PATH] [--report PATH]
         Without any output option, buddyinfo and pagetypeinfo go to standard output.
         """;
 
@@ -101,6 +101,16 @@ internal sealed class RunCommand : ICliCommand
         {
             any = true;
             Output.Write(options.Log, context, w => w.Write(string.Join('\n', machine.Log.Lines) + "\n"));
+        }
+
+        if (options.Report is not null)
+        {
+            any = true;
+            int exit = LiveReport.Write(machine, snapshot, options.Report, options.Workload, context);
+            if (exit != 0)
+            {
+                return exit;
+            }
         }
 
         if (!any)

@@ -16,6 +16,17 @@ public static unsafe class MixedBlocks
     public static long[] Count(PageOwner owner, Zone zone)
     {
         var counts = new long[MigrateTypes.Count];
+        Walk(owner, zone, (_, blockType) => counts[(int)(blockType == MigrateType.Cma ? MigrateType.Movable : blockType)]++);
+        return counts;
+    }
+
+    /// <summary>
+    /// The kernel's walk, calling <paramref name="mixed"/> with the first PFN of every block it
+    /// finds mixed and the block's type. Like the kernel it carries the PFN past a block's end when
+    /// a buddy block or an allocation runs over it, so such a following block is never looked at.
+    /// </summary>
+    internal static void Walk(PageOwner owner, Zone zone, Action<ulong, MigrateType> mixed)
+    {
         var machine = owner.Machine;
         var allocator = machine.Allocator;
         using var reader = owner.PageExt.EnterReader();
@@ -28,7 +39,8 @@ public static unsafe class MixedBlocks
                 continue;
             }
 
-            ulong blockEnd = Math.Min((pfn + Pageblock.Pages) & ~(ulong)(Pageblock.Pages - 1), end);
+            ulong blockStart = pfn & ~(ulong)(Pageblock.Pages - 1);
+            ulong blockEnd = Math.Min(blockStart + Pageblock.Pages, end);
             var blockType = allocator.PageblockMigrateType(new Pfn(pfn));
             for (; pfn < blockEnd; pfn++)
             {
@@ -61,7 +73,7 @@ public static unsafe class MixedBlocks
 
                 if (PageOwner.GfpMigrateType(entry->GfpMask) != blockType)
                 {
-                    counts[(int)(blockType == MigrateType.Cma ? MigrateType.Movable : blockType)]++;
+                    mixed(blockStart, blockType);
                     pfn = blockEnd;
                     break;
                 }
@@ -69,7 +81,5 @@ public static unsafe class MixedBlocks
                 pfn += (1UL << entry->Order) - 1;
             }
         }
-
-        return counts;
     }
 }

@@ -1,0 +1,342 @@
+using System.Text.Json;
+using PageExt.Analysis.Reports;
+using PageExt.Analysis.Sort;
+
+namespace PageExt.Analysis.Pictures;
+
+/// <summary>
+/// The aggregated data a report embeds, written as one JSON object. Its size is bounded by the
+/// limits below and by the number of pageblocks, never by the number of records:
+/// at most <see cref="FlameTree.MaxNodes"/> flame graph frames, <see cref="MaxStacks"/> stacks,
+/// <see cref="MaxProcesses"/> processes, and one entry of about 20 bytes per pageblock.
+/// </summary>
+internal sealed class ReportData
+{
+    public const int MaxStacks = 200;
+
+    public const int MaxProcesses = 500;
+
+    /// <summary>Owners named per pageblock in the memory map's hover.</summary>
+    public const int OwnersPerBlock = 3;
+
+    public required PictureTotals Current { get; init; }
+
+    /// <summary>The older dump of a diff; null for a single dump.</summary>
+    public PictureTotals? Old { get; init; }
+
+    public LiveMemory? Live { get; init; }
+
+    public required string Title { get; init; }
+
+    public int PageBytes { get; init; } = PageUnits.DefaultPageBytes;
+
+    public void Write(Utf8JsonWriter json)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        var names = new NameTable();
+        json.WriteStartObject();
+        json.WriteNumber("version", 1);
+        json.WriteString("title", Title);
+        json.WriteNumber("pageBytes", PageBytes);
+        json.WriteBoolean("diff", Old is not null);
+        json.WriteBoolean("live", Live is not null);
+        json.WriteNumber("records", Current.Records);
+        json.WriteNumber("pages", Current.Pages);
+        json.WriteNumber("oldRecords", Old?.Records ?? 0);
+        json.WriteNumber("oldPages", Old?.Pages ?? 0);
+
+        json.WritePropertyName("flame");
+        WriteFlame(json, FlameTree.Build(Current, Old), names, isRoot: true);
+        WriteStacks(json, names);
+        WriteTable(json, "processes", Rows(Current.Processes, Old?.Processes), MaxProcesses);
+        WriteTable(json, "allocators", Rows(Current.Allocators, Old?.Allocators), int.MaxValue);
+        WriteTable(json, "orders", OrderRows(), int.MaxValue);
+        WriteTable(json, "types", Rows(Current.PageTypes, Old?.PageTypes), int.MaxValue);
+        WriteMap(json);
+        WriteBuddy(json);
+
+        json.WriteStartArray("names");
+        foreach (string name in names.Names)
+        {
+            json.WriteStringValue(name);
+        }
+
+        json.WriteEndArray();
+        json.WriteEndObject();
+    }
+
+    /// <summary>[name, pages, records, oldPages, oldRecords, [children]], heaviest child first; the root's name is -1.</summary>
+    private static void WriteFlame(Utf8JsonWriter json, FlameNode node, NameTable names, bool isRoot)
+    {
+        json.WriteStartArray();
+        json.WriteNumberValue(isRoot ? -1 : names.Index(node.Name));
+        json.WriteNumberValue(node.Pages);
+        json.WriteNumberValue(node.Records);
+        json.WriteNumberValue(node.OldPages);
+        json.WriteNumberValue(node.OldRecords);
+        json.WriteStartArray();
+        foreach (var child in node.Children.Values.OrderByDescending(c => c.Weight).ThenBy(c => c.Name, StringComparer.Ordinal))
+        {
+            WriteFlame(json, child, names, isRoot: false);
+        }
+
+        json.WriteEndArray();
+        json.WriteEndArray();
+    }
+
+    private sealed record Row(string Label, long Pages, long Records, long OldPages, long OldRecords)
+    {
+        public long Rank(bool diff) => diff ? Math.Abs(Pages - OldPages) : Pages;
+    }
+
+    private static List<Row> Rows(GroupTable current, GroupTable? old)
+    {
+        var rows = new Dictionary<string, Row>(StringComparer.Ordinal);
+        foreach (ref var group in current.Groups)
+        {
+            string label = RecordDetails.Decode(current.Arena.Get(group.Key));
+            rows[label] = new Row(label, group.Pages, group.Count, 0, 0);
+        }
+
+        if (old is not null)
+        {
+            foreach (ref var group in old.Groups)
+            {
+                string label = RecordDetails.Decode(old.Arena.Get(group.Key));
+                var row = rows.GetValueOrDefault(label) ?? new Row(label, 0, 0, 0, 0);
+                rows[label] = row with { OldPages = group.Pages, OldRecords = group.Count };
+            }
+        }
+
+        return [.. rows.Values];
+    }
+
+    private List<Row> OrderRows()
+    {
+        var rows = new List<Row>();
+        for (int order = 0; order < Current.OrderRecords.Length; order++)
+        {
+            long oldRecords = Old?.OrderRecords[order] ?? 0;
+            if (Current.OrderRecords[order] == 0 && oldRecords == 0)
+            {
+                continue;
+            }
+
+            string label = order <= PictureSink.MaxOrder ? order.ToString(System.Globalization.CultureInfo.InvariantCulture) : "unreadable";
+            rows.Add(new Row(label, Current.OrderPages[order], Current.OrderRecords[order], Old?.OrderPages[order] ?? 0, oldRecords));
+        }
+
+        return rows;
+    }
+
+    private void WriteTable(Utf8JsonWriter json, string name, List<Row> rows, int limit)
+    {
+        bool diff = Old is not null;
+        json.WriteStartObject(name);
+        json.WriteNumber("count", rows.Count);
+        json.WriteStartArray("rows");
+        foreach (var row in rows.OrderByDescending(r => r.Rank(diff)).ThenByDescending(r => r.Records).ThenBy(r => r.Label, StringComparer.Ordinal).Take(limit))
+        {
+            json.WriteStartArray();
+            json.WriteStringValue(row.Label);
+            json.WriteNumberValue(row.Pages);
+            json.WriteNumberValue(row.Records);
+            json.WriteNumberValue(row.OldPages);
+            json.WriteNumberValue(row.OldRecords);
+            json.WriteEndArray();
+        }
+
+        json.WriteEndArray();
+        json.WriteEndObject();
+    }
+
+    /// <summary>Stacks as [caller, [frames innermost first], pages, records, oldPages, oldRecords], names by index.</summary>
+    private void WriteStacks(Utf8JsonWriter json, NameTable names)
+    {
+        var stacks = new Dictionary<string, (List<string> Functions, Row Row)>(StringComparer.Ordinal);
+        Collect(Current.Stacks, isOld: false);
+        if (Old is not null)
+        {
+            Collect(Old.Stacks, isOld: true);
+        }
+
+        bool diff = Old is not null;
+        json.WriteStartObject("stacks");
+        json.WriteNumber("count", stacks.Count);
+        json.WriteStartArray("rows");
+        foreach (var (functions, row) in stacks.Values.OrderByDescending(s => s.Row.Rank(diff)).ThenByDescending(s => s.Row.Records)
+            .ThenBy(s => s.Row.Label, StringComparer.Ordinal).Take(MaxStacks))
+        {
+            json.WriteStartArray();
+            json.WriteNumberValue(names.Index(StackLabel.Caller(functions)));
+            json.WriteStartArray();
+            for (int i = functions.Count - 1; i >= 0; i--)
+            {
+                json.WriteNumberValue(names.Index(functions[i]));
+            }
+
+            json.WriteEndArray();
+            json.WriteNumberValue(row.Pages);
+            json.WriteNumberValue(row.Records);
+            json.WriteNumberValue(row.OldPages);
+            json.WriteNumberValue(row.OldRecords);
+            json.WriteEndArray();
+        }
+
+        json.WriteEndArray();
+        json.WriteEndObject();
+
+        void Collect(GroupTable table, bool isOld)
+        {
+            foreach (ref var group in table.Groups)
+            {
+                var functions = FlameTree.Functions(table.Arena.Get(group.Key));
+                if (functions.Count == 0)
+                {
+                    functions.Add(FlameTree.NoStack);
+                }
+
+                // Stacks are told apart by their functions, as in the flame graph: offsets change with every build.
+                string key = string.Join('\n', functions);
+                var (_, row) = stacks.GetValueOrDefault(key, (functions, new Row(key, 0, 0, 0, 0)));
+                row = isOld
+                    ? row with { OldPages = row.OldPages + group.Pages, OldRecords = row.OldRecords + group.Count }
+                    : row with { Pages = row.Pages + group.Pages, Records = row.Records + group.Count };
+                stacks[key] = (functions, row);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The memory map: "blocks" holds 6 numbers per pageblock (block number, type index or -1, pages
+    /// in use, pages in the block, mixed 0/1 or -1 when unknown, zone index or -1) and "owners" the
+    /// biggest owners of each block as [owner index, pages, ...].
+    /// </summary>
+    private void WriteMap(Utf8JsonWriter json)
+    {
+        int order = Live?.PageblockOrder ?? (Current.PageblockOrder >= 0 ? Current.PageblockOrder : 9);
+        var types = new NameTable();
+        var zones = new NameTable();
+        var owners = new NameTable();
+        var ownerLabels = new Dictionary<int, string>();
+        foreach (ref var group in Current.Processes.Groups)
+        {
+            ownerLabels.TryAdd(group.Tgid, RecordDetails.Decode(Current.Processes.Arena.Get(group.Key)));
+        }
+
+        json.WriteStartObject("map");
+        json.WriteNumber("pageblockOrder", order);
+        json.WriteString("source", Live is not null ? "live" : "dump");
+        json.WriteStartArray("blocks");
+        var ownerRows = new List<int[]>();
+        if (Live is not null)
+        {
+            foreach (var block in Live.Pageblocks)
+            {
+                ulong number = block.StartPfn >> order;
+                Current.Pageblocks.TryGetValue(number, out var tally);
+                WriteBlock(number, types.Index(block.Type), block.Pages - block.FreePages, block.Pages,
+                    block.Mixed is { } mixed ? (mixed ? 1 : 0) : -1, zones.Index($"Node {block.Node}, zone {block.Zone}"), tally);
+            }
+        }
+        else
+        {
+            foreach (var (number, tally) in Current.Pageblocks.OrderBy(p => p.Key))
+            {
+                WriteBlock(number, tally.Type is null ? -1 : types.Index(tally.Type), tally.Pages, 1L << order, tally.Mixed ? 1 : 0, -1, tally);
+            }
+        }
+
+        json.WriteEndArray();
+        json.WriteStartArray("owners");
+        foreach (var row in ownerRows)
+        {
+            json.WriteStartArray();
+            foreach (int value in row)
+            {
+                json.WriteNumberValue(value);
+            }
+
+            json.WriteEndArray();
+        }
+
+        json.WriteEndArray();
+        WriteNames(json, "types", types);
+        WriteNames(json, "zones", zones);
+        WriteNames(json, "ownerNames", owners);
+        json.WriteEndObject();
+
+        void WriteBlock(ulong number, int type, long used, long pages, int mixed, int zone, PageblockTally? tally)
+        {
+            json.WriteNumberValue(number);
+            json.WriteNumberValue(type);
+            json.WriteNumberValue(used);
+            json.WriteNumberValue(pages);
+            json.WriteNumberValue(mixed);
+            json.WriteNumberValue(zone);
+            var row = new List<int>();
+            if (tally is not null)
+            {
+                foreach (var (owner, ownerPages) in tally.Owners.OrderByDescending(o => o.Value).ThenBy(o => o.Key).Take(OwnersPerBlock))
+                {
+                    row.Add(owners.Index(ownerLabels.GetValueOrDefault(owner, owner.ToString(System.Globalization.CultureInfo.InvariantCulture))));
+                    row.Add((int)Math.Min(ownerPages, int.MaxValue));
+                }
+            }
+
+            ownerRows.Add([.. row]);
+        }
+    }
+
+    private void WriteBuddy(Utf8JsonWriter json)
+    {
+        json.WriteStartArray("buddy");
+        foreach (var zone in Live?.Zones ?? [])
+        {
+            json.WriteStartObject();
+            json.WriteNumber("node", zone.Node);
+            json.WriteString("zone", zone.Name);
+            json.WriteStartArray("free");
+            foreach (long blocks in zone.FreeBlocksPerOrder)
+            {
+                json.WriteNumberValue(blocks);
+            }
+
+            json.WriteEndArray();
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+    }
+
+    private static void WriteNames(Utf8JsonWriter json, string property, NameTable table)
+    {
+        json.WriteStartArray(property);
+        foreach (string name in table.Names)
+        {
+            json.WriteStringValue(name);
+        }
+
+        json.WriteEndArray();
+    }
+
+    /// <summary>Strings written once and referred to by index, so a frame shared by many stacks costs its name once.</summary>
+    private sealed class NameTable
+    {
+        private readonly Dictionary<string, int> _indices = new(StringComparer.Ordinal);
+
+        public List<string> Names { get; } = [];
+
+        public int Index(string name)
+        {
+            if (!_indices.TryGetValue(name, out int index))
+            {
+                index = Names.Count;
+                _indices.Add(name, index);
+                Names.Add(name);
+            }
+
+            return index;
+        }
+    }
+}

@@ -1,0 +1,193 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace PageExt.Report.Tests;
+
+/// <summary>The HTML report and the SVG flame graph in a real browser: headless system Chromium.</summary>
+public sealed class ReportBrowserTests : IClassFixture<ReportFixture>
+{
+    private static readonly JsonSerializerOptions s_json = new() { PropertyNameCaseInsensitive = true };
+
+    private readonly ReportFixture _files;
+
+    public ReportBrowserTests(ReportFixture files)
+    {
+        _files = files;
+    }
+
+    [ChromiumFact]
+    public async Task Every_report_loads_with_no_console_error_and_no_request_but_its_own_file()
+    {
+        foreach (string file in new[] { _files.DumpReport, _files.LiveReport, _files.DiffReport, _files.FlameGraph })
+        {
+            await using var browser = await Browser.OpenAsync(file);
+            await browser.Page.WaitForLoadStateAsync(Microsoft.Playwright.LoadState.NetworkIdle);
+            Assert.Empty(browser.ConsoleErrors);
+            Assert.Equal([new Uri(file).AbsoluteUri], browser.Requests);
+        }
+    }
+
+    [ChromiumFact]
+    public async Task Flame_graph_top_frames_have_the_pages_and_widths_of_the_sort_totals()
+    {
+        var expected = FoldedTotals().GroupBy(s => s.Frames[0]).ToDictionary(g => g.Key, g => g.Sum(s => s.Pages));
+        long total = expected.Values.Sum();
+        await using var browser = await Browser.OpenAsync(_files.DumpReport);
+        var frames = await Frames(browser, depth: 1);
+        double rootWidth = (await Frames(browser, depth: 0)).Single().Width;
+        Assert.NotEmpty(frames);
+        foreach (var frame in frames)
+        {
+            Assert.True(expected.TryGetValue(frame.Name, out long pages), $"top frame '{frame.Name}' is not the first frame of any folded stack");
+            Assert.Equal(pages, frame.Pages);
+            Assert.InRange(frame.Width, (rootWidth * pages / total) - 2, (rootWidth * pages / total) + 2);
+        }
+
+        // Every top frame wide enough to draw (a pixel) is drawn.
+        Assert.Equal(expected.Count(e => rootWidth * e.Value / total >= 1), frames.Count);
+        await browser.Page.ScreenshotAsync(new() { Path = _files.Screenshot("report-flame") });
+    }
+
+    [ChromiumFact]
+    public async Task Clicking_a_frame_zooms_it_to_the_full_width()
+    {
+        await using var browser = await Browser.OpenAsync(_files.DumpReport);
+        double rootWidth = (await Frames(browser, depth: 0)).Single().Width;
+        var target = (await Frames(browser, depth: 2)).OrderBy(f => f.Width).First(f => f.Width > 20);
+        Assert.True(target.Width < rootWidth / 2, "the test needs a frame narrower than half the graph");
+        await browser.Page.Locator("#flame .fr").Nth(target.Index).ClickAsync();
+        var zoomed = (await Frames(browser, depth: 2)).Where(f => !f.Ancestor).ToList();
+        Assert.Equal(target.Name, zoomed.Single().Name);
+        Assert.InRange(zoomed.Single().Width, rootWidth - 2, rootWidth + 2);
+        Assert.True(await browser.Page.IsEnabledAsync("#reset"));
+        await browser.Page.ClickAsync("#reset");
+        Assert.Equal(rootWidth, (await Frames(browser, depth: 0)).Single(f => !f.Ancestor).Width);
+    }
+
+    [ChromiumFact]
+    public async Task Search_highlights_the_matching_frames_and_sums_their_pages()
+    {
+        const string term = "kmem_cache_grow";
+        long expected = FoldedTotals().Where(s => s.Frames.Any(f => f.Contains(term, StringComparison.OrdinalIgnoreCase))).Sum(s => s.Pages);
+        Assert.True(expected > 0, "the workload has no kmem_cache_grow stack");
+        await using var browser = await Browser.OpenAsync(_files.DumpReport);
+        await browser.Page.FillAsync("#search", term);
+        await browser.Page.PressAsync("#search", "Enter");
+        var matched = await browser.Page.EvalOnSelectorAllAsync<string[]>("#flame .fr.match", "els => els.map(e => e.dataset.name)");
+        Assert.NotEmpty(matched);
+        Assert.All(matched, name => Assert.Contains(term, name, StringComparison.OrdinalIgnoreCase));
+        Assert.Equal(expected.ToString(CultureInfo.InvariantCulture), await browser.Page.GetAttributeAsync("#flame", "data-matched"));
+        Assert.Contains(expected.ToString("N0", CultureInfo.InvariantCulture) + " pages", await browser.Page.TextContentAsync("#matched"), StringComparison.Ordinal);
+        await browser.Page.ScreenshotAsync(new() { Path = _files.Screenshot("report-search") });
+    }
+
+    [ChromiumFact]
+    public async Task Live_memory_map_has_one_cell_per_pageblock_and_pagetypeinfos_mixed_count()
+    {
+        var (blocks, mixed) = PageTypeInfoTotals();
+        await using var browser = await Browser.OpenAsync(_files.LiveReport);
+        Assert.Equal(blocks.ToString(CultureInfo.InvariantCulture), await browser.Page.GetAttributeAsync("#map", "data-cells"));
+        Assert.Equal(mixed.Values.Sum().ToString(CultureInfo.InvariantCulture), await browser.Page.GetAttributeAsync("#map", "data-mixed"));
+        foreach (var (type, count) in mixed)
+        {
+            var cells = await browser.Page.EvalOnSelectorAllAsync<string[]>($"#mixed-table td[data-type=\"{type}\"]", "els => els.map(e => e.textContent)");
+            Assert.Equal(count, cells.Sum(long.Parse));
+        }
+
+        Assert.True(mixed.Values.Sum() > 0, "the workload left no mixed block to check");
+        await browser.Page.Locator("#map-section").ScrollIntoViewIfNeededAsync();
+        await browser.Page.Locator("#map").HoverAsync(new() { Position = new() { X = 20, Y = 5 } });
+        await browser.Page.ScreenshotAsync(new() { Path = _files.Screenshot("report-map") });
+    }
+
+    [ChromiumFact]
+    public async Task Dump_memory_map_counts_the_mixed_blocks_pagetypeinfo_counted_at_the_same_moment()
+    {
+        var (_, mixed) = PageTypeInfoTotals();
+        await using var browser = await Browser.OpenAsync(_files.DumpReport);
+        Assert.Equal(mixed.Values.Sum().ToString(CultureInfo.InvariantCulture), await browser.Page.GetAttributeAsync("#map", "data-mixed"));
+    }
+
+    [ChromiumFact]
+    public async Task Svg_flame_graph_zooms_on_click_and_highlights_a_search()
+    {
+        await using var browser = await Browser.OpenAsync(_files.FlameGraph);
+        var page = browser.Page;
+        string widest = await page.EvalOnSelectorAllAsync<string>("g.f[data-l=\"2\"]",
+            "gs => gs.sort((a, b) => b.dataset.w - a.dataset.w)[1].querySelector('title').textContent");
+        string name = widest[..widest.IndexOf(" (", StringComparison.Ordinal)];
+        await page.Locator("g.f[data-l=\"2\"]").Nth(1).ClickAsync(new() { Force = true });
+        double width = await page.EvalOnSelectorAllAsync<double>("g.f[data-l=\"2\"]",
+            "gs => Math.max(...gs.filter(g => g.style.display !== 'none').map(g => +g.querySelector('rect').getAttribute('width')))");
+        Assert.InRange(width, 1170, 1181);
+        Assert.NotEmpty(name);
+
+        page.Dialog += async (_, dialog) => await dialog.AcceptAsync("kmem_cache_grow");
+        await page.ClickAsync("#search", new() { Force = true });
+        Assert.True(await page.Locator("g.f.match").CountAsync() > 0);
+        StringAssert(await page.TextContentAsync("#matched"), "Matched: ");
+        await page.ClickAsync("#unzoom", new() { Force = true });
+        await page.ScreenshotAsync(new() { Path = _files.Screenshot("flamegraph-svg") });
+    }
+
+    private static void StringAssert(string? actual, string prefix) => Assert.StartsWith(prefix, actual ?? string.Empty, StringComparison.Ordinal);
+
+    private sealed record Frame(string Name, long Pages, double Width, bool Ancestor, int Index);
+
+    private static async Task<List<Frame>> Frames(Browser browser, int depth)
+    {
+        string json = await browser.Page.EvaluateAsync<string>(
+            "d => { const all = [...document.querySelectorAll('#flame .fr')]; return JSON.stringify(all.filter(e => e._node.depth === d)" +
+            ".map(e => ({ name: e.dataset.name, pages: +e.dataset.pages, width: e.getBoundingClientRect().width, ancestor: e.classList.contains('anc'), index: all.indexOf(e) }))); }",
+            depth);
+        return JsonSerializer.Deserialize<List<Frame>>(json, s_json)!;
+    }
+
+    private sealed record FoldedStack(string[] Frames, long Pages);
+
+    /// <summary>`pageext sort --format folded`: one line per stack, outermost frame first, with its pages.</summary>
+    private List<FoldedStack> FoldedTotals() =>
+        File.ReadAllLines(_files.Folded)
+            .Select(line => new FoldedStack(line[..line.LastIndexOf(' ')].Split(';'), long.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture)))
+            .ToList();
+
+    /// <summary>Pageblocks ("Number of blocks type") and mixed blocks per type ("Number of mixed blocks"), summed over zones.</summary>
+    private (long Blocks, Dictionary<string, long> Mixed) PageTypeInfoTotals()
+    {
+        long blocks = 0;
+        var mixed = new Dictionary<string, long>();
+        string[]? types = null;
+        string section = "";
+        foreach (string line in File.ReadAllLines(_files.PageTypeInfo))
+        {
+            if (line.StartsWith("Number of", StringComparison.Ordinal))
+            {
+                section = line.StartsWith("Number of mixed", StringComparison.Ordinal) ? "mixed" : "blocks";
+                types = Regex.Split(line.Trim(), @"\s+").Skip(section == "mixed" ? 4 : 4).ToArray();
+                continue;
+            }
+
+            var zone = Regex.Match(line, @"^Node\s+\d+, zone\s+\S+\s+(.*)$");
+            if (!zone.Success || types is null || line.Contains("type", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var counts = Regex.Split(zone.Groups[1].Value.Trim(), @"\s+").Select(long.Parse).ToArray();
+            for (int i = 0; i < counts.Length; i++)
+            {
+                if (section == "blocks")
+                {
+                    blocks += counts[i];
+                }
+                else if (section == "mixed")
+                {
+                    mixed[types[i]] = mixed.GetValueOrDefault(types[i]) + counts[i];
+                }
+            }
+        }
+
+        return (blocks, mixed);
+    }
+}
