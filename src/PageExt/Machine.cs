@@ -24,6 +24,14 @@ namespace PageExt;
 public sealed unsafe class Machine : IDisposable
 {
     private readonly PhysicalMemory _memory;
+    private readonly Node[] _nodes;
+    private readonly Zone[] _zones;
+    private readonly PageAllocator _allocator;
+    private readonly MemoryHotplug _hotplug;
+    private PageOwner.PageOwner _pageOwner = null!;
+    private DebugPageAllocFeature? _debugPageAlloc;
+    private PageExtensions _pageExt = null!;
+    private int _disposed;
 
     private Machine(MachineDescription description, BootParameters parameters, MemoryLayout layout, PhysicalMemory memory, Node[] nodes, Zone[] zones, KernelLog log)
     {
@@ -31,11 +39,11 @@ public sealed unsafe class Machine : IDisposable
         Parameters = parameters;
         Layout = layout;
         _memory = memory;
-        Nodes = nodes;
-        Zones = zones;
+        _nodes = nodes;
+        _zones = zones;
         Log = log;
-        Allocator = new PageAllocator(memory, nodes, zones, log, static () => CurrentTask.Comm);
-        Hotplug = new MemoryHotplug(this);
+        _allocator = new PageAllocator(memory, nodes, zones, log, static () => CurrentTask.Comm);
+        _hotplug = new MemoryHotplug(this);
     }
 
     public MachineDescription Description { get; }
@@ -48,31 +56,59 @@ public sealed unsafe class Machine : IDisposable
 
     internal MemoryLayout Layout { get; }
 
-    public PhysicalMemory Memory => _memory;
+    // The live parts below throw ObjectDisposedException once the machine is disposed; what it was
+    // booted with (Description, Parameters) and what it printed (Log) stay readable.
+    public PhysicalMemory Memory => Live(_memory);
 
-    public IReadOnlyList<Node> Nodes { get; }
+    public IReadOnlyList<Node> Nodes => Live(_nodes);
 
     /// <summary>Every zone slot, populated or not, node by node in zone order.</summary>
-    public IReadOnlyList<Zone> Zones { get; }
+    public IReadOnlyList<Zone> Zones => Live(_zones);
 
     /// <summary>Zones with memory, in node then zone order (what /proc/buddyinfo lists).</summary>
-    public IEnumerable<Zone> PopulatedZones => Zones.Where(z => z.IsPopulated);
+    public IEnumerable<Zone> PopulatedZones => Live(_zones).Where(z => z.IsPopulated);
 
-    public PageAllocator Allocator { get; }
+    public PageAllocator Allocator => Live(_allocator);
 
-    public MemoryHotplug Hotplug { get; }
+    public MemoryHotplug Hotplug => Live(_hotplug);
 
     /// <summary>Everything the machine printed, boot messages first.</summary>
     public KernelLog Log { get; }
 
     /// <summary>page_owner: who owns every page (enabled by page_owner=on).</summary>
-    public PageOwner.PageOwner PageOwner { get; private set; } = null!;
+    public PageOwner.PageOwner PageOwner
+    {
+        get => Live(_pageOwner);
+        private set => _pageOwner = value;
+    }
 
     /// <summary>debug_pagealloc and page poisoning (debug_pagealloc=, debug_guardpage_minorder=, page_poison=).</summary>
-    public DebugPageAllocFeature? DebugPageAlloc { get; private set; }
+    public DebugPageAllocFeature? DebugPageAlloc
+    {
+        get => Live(_debugPageAlloc);
+        private set => _debugPageAlloc = value;
+    }
 
     /// <summary>page_ext: the per-page extension tables and the clients that asked for them.</summary>
-    public PageExtensions PageExt { get; private set; } = null!;
+    public PageExtensions PageExt
+    {
+        get => Live(_pageExt);
+        private set => _pageExt = value;
+    }
+
+    /// <summary>True once <see cref="Dispose"/> has begun.</summary>
+    public bool IsDisposed => Volatile.Read(ref _disposed) != 0;
+
+    /// <summary>Enter an operation on the machine's memory (see <see cref="PageAllocator.EnterOperation"/>).</summary>
+    internal PageAllocator.OperationScope EnterOperation() => _allocator.EnterOperation();
+
+    internal void ThrowIfDisposed() => _allocator.ThrowIfShutDown();
+
+    private T Live<T>(T part)
+    {
+        _allocator.ThrowIfShutDown();
+        return part;
+    }
 
     /// <summary>
     /// Boot a machine as described (the default: 1 GiB, one node, no debugging). A command line
@@ -123,7 +159,7 @@ public sealed unsafe class Machine : IDisposable
         }
         catch
         {
-            memory.Dispose();
+            memory.Release();
             throw;
         }
     }
@@ -378,20 +414,33 @@ public sealed unsafe class Machine : IDisposable
     }
 
     /// <summary>Free pages in all zones (NR_FREE_PAGES summed).</summary>
-    public long FreePagesTotal() => Zones.Sum(z => z.FreePages);
+    public long FreePagesTotal() => Live(_zones).Sum(z => z.FreePages);
 
-    public bool TryAllocPages(GfpFlags gfp, int order, out Pfn pfn) => Allocator.TryAllocPages(gfp, order, out pfn);
+    public bool TryAllocPages(GfpFlags gfp, int order, out Pfn pfn) => _allocator.TryAllocPages(gfp, order, out pfn);
 
-    public void FreePages(Pfn pfn, int order) => Allocator.FreePages(pfn, order);
+    public void FreePages(Pfn pfn, int order) => _allocator.FreePages(pfn, order);
 
-    public Span<byte> PageSpan(Pfn pfn, int order = 0) => Allocator.PageSpan(pfn, order);
+    /// <inheritdoc cref="PageAllocator.PageSpan"/>
+    public Span<byte> PageSpan(Pfn pfn, int order = 0) => _allocator.PageSpan(pfn, order);
 
-    public nint PageAddress(Pfn pfn) => Allocator.PageAddress(pfn);
+    /// <inheritdoc cref="PageAllocator.PageAddress"/>
+    public nint PageAddress(Pfn pfn) => _allocator.PageAddress(pfn);
 
+    /// <summary>
+    /// Return the machine's memory to the OS. Idempotent and safe while other threads use the
+    /// machine: an operation already running finishes first; one that starts later throws
+    /// <see cref="ObjectDisposedException"/>. Spans and addresses handed out before must not be
+    /// used after.
+    /// </summary>
     public void Dispose()
     {
-        Allocator.Shutdown();
-        PageExt?.Dispose();
-        _memory.Dispose();
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        _allocator.Shutdown();
+        _pageExt?.Release();
+        _memory.Release();
     }
 }

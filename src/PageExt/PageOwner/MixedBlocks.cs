@@ -15,8 +15,10 @@ public static unsafe class MixedBlocks
     /// <summary>Counts indexed by <see cref="MigrateType"/>.</summary>
     public static long[] Count(PageOwner owner, Zone zone)
     {
+        ArgumentNullException.ThrowIfNull(owner);
         var counts = new long[MigrateTypes.Count];
         var machine = owner.Machine;
+        using var operation = machine.EnterOperation();
         var allocator = machine.Allocator;
         using var reader = owner.PageExt.EnterReader();
         ulong end = zone.EndPfn.Value;

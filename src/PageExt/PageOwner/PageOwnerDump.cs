@@ -29,7 +29,9 @@ public static unsafe class PageOwnerDump
     /// <summary>Write every record from <paramref name="startPfn"/> (lseek to a PFN) on. Returns the records written.</summary>
     public static long Write(TextWriter output, PageOwner owner, DumpFormat format = DumpFormat.Modern, ulong startPfn = 0)
     {
+        ArgumentNullException.ThrowIfNull(owner);
         var machine = owner.Machine;
+        using var operation = machine.EnterOperation();
         var allocator = machine.Allocator;
         var memory = machine.Memory;
         var depot = owner.Depot!;

@@ -26,6 +26,8 @@ public static class PageOwnerStacks
     /// <summary>The logical stacks with their live base pages, newest first.</summary>
     public static IReadOnlyList<(StackHandle Handle, long BasePages)> Collect(PageOwner owner)
     {
+        ArgumentNullException.ThrowIfNull(owner);
+        owner.Machine.ThrowIfDisposed();
         var depot = owner.Depot ?? throw new InvalidOperationException("page_owner is disabled (boot with page_owner=on)");
         var order = new List<StackHandle>();
         var pages = new Dictionary<StackHandle, long>();
