@@ -26,29 +26,11 @@ public class DisposeTests
         {
             var machine = TestMachines.Boot(memoryBytes: 128L << 20, cmdline: "page_owner=on");
             using var start = new Barrier(4);
-            var errors = new ConcurrentQueue<Exception>();
-            var threads = Enumerable.Range(0, 4).Select(_ => new Thread(() =>
+            var errors = TestThreads.Run(4, _ =>
             {
-                try
-                {
-                    start.SignalAndWait();
-                    machine.Dispose();
-                }
-                catch (Exception e)
-                {
-                    errors.Enqueue(e);
-                }
-            })).ToArray();
-            foreach (var t in threads)
-            {
-                t.Start();
-            }
-
-            foreach (var t in threads)
-            {
-                t.Join();
-            }
-
+                start.SignalAndWait();
+                machine.Dispose();
+            });
             Assert.Empty(errors);
         }
     }

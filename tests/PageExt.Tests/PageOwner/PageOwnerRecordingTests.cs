@@ -108,7 +108,7 @@ public class PageOwnerRecordingTests
         Console.WriteLine($"seed {seed}");
         using var m = TestMachines.Boot(cmdline: "page_owner=on");
         var kept = new List<Pfn>[4];
-        var threads = Enumerable.Range(0, 4).Select(t => new Thread(() =>
+        TestThreads.RunAndAssert(4, t =>
         {
             var rng = new Random(seed + t);
             var mine = kept[t] = [];
@@ -124,9 +124,7 @@ public class PageOwnerRecordingTests
                     mine.Add(pfn);
                 }
             }
-        })).ToList();
-        threads.ForEach(t => t.Start());
-        threads.ForEach(t => t.Join());
+        });
         long live = kept.Sum(k => k.Count);
         // Tiered compilation may give one call path several stacks (inlining changes with the tier);
         // whatever they are, their live pages must add up to exactly the pages still held.
