@@ -204,11 +204,20 @@ public static unsafe class PageOwnerDump
         }
     }
 
-    /// <summary>snprint_stack_trace() of 3.19: " [&lt;address&gt;] symbol", at most 8 entries, ULONG_MAX-terminated when shorter.</summary>
+    /// <summary>
+    /// snprint_stack_trace() of 3.19: " [&lt;address&gt;] symbol", at most 8 entries, ULONG_MAX-terminated
+    /// when shorter (x86's save_stack_trace appends the terminator whenever there is room).
+    /// <para>
+    /// 3.19 had no stack depot and so no sentinel handles: each page_ext held its own trace, and a
+    /// trace could always be saved. A sentinel (early, dummy, failure) stands for a page whose stack
+    /// was not captured, so it prints as a saved trace with no frame would: the terminator alone.
+    /// Its marker words are not code addresses and never print.
+    /// </para>
+    /// </summary>
     private static void PrintSeedFrames(TextWriter output, StackDepot depot, StackHandle handle)
     {
         const int seedDepth = 8;
-        var addresses = depot.Fetch(handle);
+        var addresses = depot.IsSentinel(handle) ? [] : depot.Fetch(handle);
         var symbols = depot.GetSymbols(handle);
         int count = Math.Min(addresses.Length, seedDepth);
         for (int i = 0; i < count; i++)
