@@ -1,6 +1,7 @@
 using PageExt.Boot;
 using PageExt.Buddy;
 using PageExt.DebugPageAlloc;
+using PageExt.Formatting;
 using PageExt.Log;
 using PageExt.PageExtension;
 using PageExt.Pages;
@@ -124,8 +125,7 @@ public sealed unsafe class Machine : IDisposable
     internal static Machine Boot(MachineDescription? description, PageExtClient[] extraClients, Func<PageAllocator, IPageExtTableSource>? tableSource = null)
     {
         description ??= MachineDescription.Default;
-        var parse = BootCommandLine.Parse(description.CommandLine);
-        var parameters = parse.ThrowIfErrors();
+        var (parse, parameters, layout) = Plan(description);
         var log = new KernelLog();
         log.Print($"Kernel command line: {description.CommandLine}");
         foreach (var line in parse.Log)
@@ -133,7 +133,6 @@ public sealed unsafe class Machine : IDisposable
             log.Print(line);
         }
 
-        var layout = MemoryLayout.Compute(description, (long)parameters.MovableCoreBytes, (long)parameters.MemBytes);
         var memory = new PhysicalMemory(layout.MaxPfn);
         try
         {
@@ -162,6 +161,59 @@ public sealed unsafe class Machine : IDisposable
             memory.Release();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Check that <see cref="Boot(MachineDescription?)"/> would accept the description, without
+    /// booting: the command line parses, the memory layout can be built and every size on the
+    /// command line fits it. These are the very checks boot runs first, so a description that
+    /// passes boots unless the host refuses the memory. Throws <see cref="BootParameterException"/>
+    /// or <see cref="MachineDescriptionException"/>, as boot would.
+    /// </summary>
+    public static void Validate(MachineDescription? description = null) => Plan(description ?? MachineDescription.Default);
+
+    /// <summary>Everything boot decides before it touches memory; every refusal a description can earn happens here.</summary>
+    private static (BootParseResult Parse, BootParameters Parameters, MemoryLayout Layout) Plan(MachineDescription description)
+    {
+        var parse = BootCommandLine.Parse(description.CommandLine);
+        var parameters = parse.ThrowIfErrors();
+        var layout = MemoryLayout.Compute(description, (long)parameters.MovableCoreBytes, (long)parameters.MemBytes);
+        _ = CmaArea(layout, (long)parameters.CmaBytes);
+        return (parse, parameters, layout);
+    }
+
+    /// <summary>
+    /// Where cma= takes its pageblocks: the top of node 0's highest non-movable zone. Refuses an
+    /// area smaller than a pageblock or larger than half that zone.
+    /// </summary>
+    private static (ZoneType Zone, ulong StartPfn, ulong Blocks) CmaArea(MemoryLayout layout, long bytes)
+    {
+        if (bytes <= 0)
+        {
+            return (ZoneType.Normal, 0, 0);
+        }
+
+        int zone = -1;
+        for (int z = (int)ZoneType.Movable - 1; z >= 0 && zone < 0; z--)
+        {
+            var (s, e) = layout.ZoneRanges[0, z];
+            zone = e > s ? z : -1;
+        }
+
+        if (zone < 0)
+        {
+            throw new MachineDescriptionException("cma=: the machine has no zone to take the area from");
+        }
+
+        var (start, end) = layout.ZoneRanges[0, zone];
+        ulong blocks = (ulong)(bytes >> PageSize.Shift) / Pageblock.Pages;
+        if (blocks == 0 || blocks * Pageblock.Pages > (end - start) / 2)
+        {
+            throw new MachineDescriptionException(
+                $"cma={ByteSize.Format(bytes)} does not fit: it must be at least one 2 MiB pageblock and at most half of node 0's {ZoneTypes.Name((ZoneType)zone)} zone ({ByteSize.Format((long)((end - start) * PageSize.Bytes / 2))})");
+        }
+
+        return ((ZoneType)zone, end - (blocks * Pageblock.Pages), blocks);
     }
 
     /// <summary>mm_core_init(): present the sections, lay out zones, free every usable page, tune the zones.</summary>
@@ -263,21 +315,13 @@ public sealed unsafe class Machine : IDisposable
     /// </summary>
     private void ReserveCma(long bytes)
     {
-        if (bytes <= 0)
+        var (zoneType, start, blocks) = CmaArea(Layout, bytes);
+        if (blocks == 0)
         {
             return;
         }
 
-        var zone = Nodes[0].Zones.Where(z => z.Type != ZoneType.Movable && z.SpannedPages > 0).LastOrDefault()
-            ?? throw new ArgumentException("cma=: the machine has no zone to take the area from");
-        ulong blocks = (ulong)(bytes >> PageSize.Shift) / Pageblock.Pages;
-        if (blocks == 0 || blocks * Pageblock.Pages > zone.SpannedPages / 2)
-        {
-            throw new ArgumentException(
-                $"cma={bytes >> 20}M does not fit: it must be at least one 2 MiB pageblock and at most half of the {zone.Name} zone ({zone.SpannedPages * PageSize.Bytes / 2 >> 20} MiB)");
-        }
-
-        ulong start = zone.EndPfn.Value - (blocks * Pageblock.Pages);
+        var zone = Nodes[0].Zone(zoneType);
         for (ulong block = start; block < zone.EndPfn.Value; block += Pageblock.Pages)
         {
             _memory.SetPageblockType(block, MigrateType.Cma);

@@ -74,8 +74,10 @@ public sealed unsafe partial class PageOwner
         if (info.FreeHandle.IsValid)
         {
             text.Append("page last free pid ").Append(info.FreePid).Append(" tgid ").Append(info.FreeTgid).Append(" stack trace:\n");
-            AppendStack(text, info.FreeHandle, "page_owner free stack trace missing");
         }
+
+        // As __dump_page_owner: a free handle of 0 (never freed, or no depot) says so.
+        AppendStack(text, info.FreeHandle, "page_owner free stack trace missing");
 
         return text.ToString();
     }

@@ -248,8 +248,18 @@ public sealed unsafe partial class PageOwner : PageExtClient, IPageAllocatorHook
         Depot.AddCount(handle, -pages);
     }
 
+    /// <summary>
+    /// Put a stack on page_owner's list. Handle 0 has no stack record, so it is never listed: with
+    /// stack_depot_disable=on every handle, the sentinels included, is 0 (the depot stores nothing,
+    /// so registering the failure stack gives 0 and page_owner records that), and the list stays empty.
+    /// </summary>
     private void ListStack(StackHandle handle)
     {
+        if (!handle.IsValid)
+        {
+            return;
+        }
+
         lock (_stacksLock)
         {
             if (Depot!.GetCount(handle) == 0)
