@@ -32,7 +32,6 @@ public sealed unsafe class Machine : IDisposable
     private PageOwner.PageOwner _pageOwner = null!;
     private DebugPageAllocFeature? _debugPageAlloc;
     private PageExtensions _pageExt = null!;
-    private int _disposed;
 
     private Machine(MachineDescription description, BootParameters parameters, MemoryLayout layout, PhysicalMemory memory, Node[] nodes, Zone[] zones, KernelLog log)
     {
@@ -98,7 +97,7 @@ public sealed unsafe class Machine : IDisposable
     }
 
     /// <summary>True once <see cref="Dispose"/> has begun.</summary>
-    public bool IsDisposed => Volatile.Read(ref _disposed) != 0;
+    public bool IsDisposed => _allocator.IsShutDown;
 
     /// <summary>Enter an operation on the machine's memory (see <see cref="PageAllocator.EnterOperation"/>).</summary>
     internal PageAllocator.OperationScope EnterOperation() => _allocator.EnterOperation();
@@ -478,12 +477,13 @@ public sealed unsafe class Machine : IDisposable
     /// </summary>
     public void Dispose()
     {
-        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        // Only the caller that shut the allocator down releases; it refuses, before marking
+        // anything, when called from inside one of the machine's own operations.
+        if (!_allocator.Shutdown())
         {
             return;
         }
 
-        _allocator.Shutdown();
         _pageExt?.Release();
         _memory.Release();
     }

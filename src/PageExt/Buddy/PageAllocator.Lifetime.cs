@@ -28,6 +28,10 @@ public sealed unsafe partial class PageAllocator
 {
     private volatile bool _shutdown;
 
+    /// <summary>Operations this thread is inside, on any machine: shutdown from inside one would wait for itself.</summary>
+    [ThreadStatic]
+    private static int t_operationDepth;
+
     /// <summary>Operations in flight outside a cache window (padded: every slow path touches it).</summary>
     private PaddedCount _operations;
 
@@ -47,6 +51,7 @@ public sealed unsafe partial class PageAllocator
             ThrowDisposed();
         }
 
+        t_operationDepth++;
         return new OperationScope(this);
     }
 
@@ -66,19 +71,26 @@ public sealed unsafe partial class PageAllocator
     /// <summary>
     /// The machine is going away. Mark it dead, wait for every operation in flight to leave, then
     /// take every per-CPU cache from its owner for good (waiting for the owner to leave its
-    /// window) and unmark it, so an owner that calls again is told the machine is gone. When this
-    /// returns no thread is touching the machine's memory and none can start to. Idempotent; the
-    /// first caller does the work and later ones return at once.
+    /// window) and unmark it, so an owner that calls again is told the machine is gone. When it
+    /// returns true no thread is touching the machine's memory and none can start to, and the
+    /// caller may free it. Idempotent: only the first caller does the work and gets true; later
+    /// ones return false at once.
     /// </summary>
-    internal void Shutdown()
+    internal bool Shutdown()
     {
+        if (t_operationDepth != 0)
+        {
+            // A BadPage or log handler disposing the machine that called it: waiting would never end.
+            ThrowHelper.ThrowInvalidOperation("a machine cannot be disposed from inside one of its own operations (a BadPage or log handler); dispose it after the operation returns");
+        }
+
         lock (_cachesLock)
         {
             // Under the registry lock: a thread registering its first cache either is seen by the
             // freeze below or sees the flag and throws.
             if (_shutdown)
             {
-                return;
+                return false;
             }
 
             _shutdown = true;
@@ -109,12 +121,18 @@ public sealed unsafe partial class PageAllocator
         {
             t_pageset = null;
         }
+
+        return true;
     }
 
     /// <summary>A held operation; disposing it leaves.</summary>
     internal readonly ref struct OperationScope(PageAllocator allocator)
     {
-        public void Dispose() => Interlocked.Decrement(ref allocator._operations.Value);
+        public void Dispose()
+        {
+            t_operationDepth--;
+            Interlocked.Decrement(ref allocator._operations.Value);
+        }
     }
 
     /// <summary>A counter alone on its cache line, so that counting does not slow the fields beside it.</summary>

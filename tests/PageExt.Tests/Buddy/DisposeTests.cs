@@ -121,6 +121,30 @@ public class DisposeTests
     }
 
     [Fact]
+    public void Dispose_from_a_BadPage_handler_is_refused_instead_of_waiting_for_itself()
+    {
+        using var machine = TestMachines.Boot();
+        Exception? seen = null;
+        machine.Allocator.BadPage += _ =>
+        {
+            try
+            {
+                machine.Dispose();
+            }
+            catch (Exception e)
+            {
+                seen = e;
+            }
+        };
+        Assert.True(machine.TryAllocPages(GfpFlags.Kernel, 0, out var pfn));
+        machine.FreePages(pfn, 0);
+        machine.FreePages(pfn, 0);
+        Assert.IsType<InvalidOperationException>(seen);
+        Assert.False(machine.IsDisposed);
+        Assert.True(machine.TryAllocPages(GfpFlags.Kernel, 0, out _));
+    }
+
+    [Fact]
     public void CheckInvariants_after_Dispose_throws_rather_than_reading_freed_memory()
     {
         var machine = TestMachines.Boot();
