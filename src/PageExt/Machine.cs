@@ -1,6 +1,7 @@
 using PageExt.Boot;
 using PageExt.Buddy;
 using PageExt.DebugPageAlloc;
+using PageExt.Formatting;
 using PageExt.Log;
 using PageExt.PageExtension;
 using PageExt.Pages;
@@ -24,6 +25,13 @@ namespace PageExt;
 public sealed unsafe class Machine : IDisposable
 {
     private readonly PhysicalMemory _memory;
+    private readonly Node[] _nodes;
+    private readonly Zone[] _zones;
+    private readonly PageAllocator _allocator;
+    private readonly MemoryHotplug _hotplug;
+    private PageOwner.PageOwner _pageOwner = null!;
+    private DebugPageAllocFeature? _debugPageAlloc;
+    private PageExtensions _pageExt = null!;
 
     private Machine(MachineDescription description, BootParameters parameters, MemoryLayout layout, PhysicalMemory memory, Node[] nodes, Zone[] zones, KernelLog log)
     {
@@ -31,11 +39,11 @@ public sealed unsafe class Machine : IDisposable
         Parameters = parameters;
         Layout = layout;
         _memory = memory;
-        Nodes = nodes;
-        Zones = zones;
+        _nodes = nodes;
+        _zones = zones;
         Log = log;
-        Allocator = new PageAllocator(memory, nodes, zones, log, static () => CurrentTask.Comm);
-        Hotplug = new MemoryHotplug(this);
+        _allocator = new PageAllocator(memory, nodes, zones, log, static () => CurrentTask.Comm);
+        _hotplug = new MemoryHotplug(this);
     }
 
     public MachineDescription Description { get; }
@@ -48,31 +56,59 @@ public sealed unsafe class Machine : IDisposable
 
     internal MemoryLayout Layout { get; }
 
-    public PhysicalMemory Memory => _memory;
+    // The live parts below throw ObjectDisposedException once the machine is disposed; what it was
+    // booted with (Description, Parameters) and what it printed (Log) stay readable.
+    public PhysicalMemory Memory => Live(_memory);
 
-    public IReadOnlyList<Node> Nodes { get; }
+    public IReadOnlyList<Node> Nodes => Live(_nodes);
 
     /// <summary>Every zone slot, populated or not, node by node in zone order.</summary>
-    public IReadOnlyList<Zone> Zones { get; }
+    public IReadOnlyList<Zone> Zones => Live(_zones);
 
     /// <summary>Zones with memory, in node then zone order (what /proc/buddyinfo lists).</summary>
-    public IEnumerable<Zone> PopulatedZones => Zones.Where(z => z.IsPopulated);
+    public IEnumerable<Zone> PopulatedZones => Live(_zones).Where(z => z.IsPopulated);
 
-    public PageAllocator Allocator { get; }
+    public PageAllocator Allocator => Live(_allocator);
 
-    public MemoryHotplug Hotplug { get; }
+    public MemoryHotplug Hotplug => Live(_hotplug);
 
     /// <summary>Everything the machine printed, boot messages first.</summary>
     public KernelLog Log { get; }
 
     /// <summary>page_owner: who owns every page (enabled by page_owner=on).</summary>
-    public PageOwner.PageOwner PageOwner { get; private set; } = null!;
+    public PageOwner.PageOwner PageOwner
+    {
+        get => Live(_pageOwner);
+        private set => _pageOwner = value;
+    }
 
     /// <summary>debug_pagealloc and page poisoning (debug_pagealloc=, debug_guardpage_minorder=, page_poison=).</summary>
-    public DebugPageAllocFeature? DebugPageAlloc { get; private set; }
+    public DebugPageAllocFeature? DebugPageAlloc
+    {
+        get => Live(_debugPageAlloc);
+        private set => _debugPageAlloc = value;
+    }
 
     /// <summary>page_ext: the per-page extension tables and the clients that asked for them.</summary>
-    public PageExtensions PageExt { get; private set; } = null!;
+    public PageExtensions PageExt
+    {
+        get => Live(_pageExt);
+        private set => _pageExt = value;
+    }
+
+    /// <summary>True once <see cref="Dispose"/> has begun.</summary>
+    public bool IsDisposed => _allocator.IsShutDown;
+
+    /// <summary>Enter an operation on the machine's memory (see <see cref="PageAllocator.EnterOperation"/>).</summary>
+    internal PageAllocator.OperationScope EnterOperation() => _allocator.EnterOperation();
+
+    internal void ThrowIfDisposed() => _allocator.ThrowIfShutDown();
+
+    private T Live<T>(T part)
+    {
+        _allocator.ThrowIfShutDown();
+        return part;
+    }
 
     /// <summary>
     /// Boot a machine as described (the default: 1 GiB, one node, no debugging). A command line
@@ -88,8 +124,7 @@ public sealed unsafe class Machine : IDisposable
     internal static Machine Boot(MachineDescription? description, PageExtClient[] extraClients, Func<PageAllocator, IPageExtTableSource>? tableSource = null)
     {
         description ??= MachineDescription.Default;
-        var parse = BootCommandLine.Parse(description.CommandLine);
-        var parameters = parse.ThrowIfErrors();
+        var (parse, parameters, layout) = Plan(description);
         var log = new KernelLog();
         log.Print($"Kernel command line: {description.CommandLine}");
         foreach (var line in parse.Log)
@@ -97,7 +132,6 @@ public sealed unsafe class Machine : IDisposable
             log.Print(line);
         }
 
-        var layout = MemoryLayout.Compute(description, (long)parameters.MovableCoreBytes, (long)parameters.MemBytes);
         var memory = new PhysicalMemory(layout.MaxPfn);
         try
         {
@@ -123,9 +157,62 @@ public sealed unsafe class Machine : IDisposable
         }
         catch
         {
-            memory.Dispose();
+            memory.Release();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Check that <see cref="Boot(MachineDescription?)"/> would accept the description, without
+    /// booting: the command line parses, the memory layout can be built and every size on the
+    /// command line fits it. These are the very checks boot runs first, so a description that
+    /// passes boots unless the host refuses the memory. Throws <see cref="BootParameterException"/>
+    /// or <see cref="MachineDescriptionException"/>, as boot would.
+    /// </summary>
+    public static void Validate(MachineDescription? description = null) => Plan(description ?? MachineDescription.Default);
+
+    /// <summary>Everything boot decides before it touches memory; every refusal a description can earn happens here.</summary>
+    private static (BootParseResult Parse, BootParameters Parameters, MemoryLayout Layout) Plan(MachineDescription description)
+    {
+        var parse = BootCommandLine.Parse(description.CommandLine);
+        var parameters = parse.ThrowIfErrors();
+        var layout = MemoryLayout.Compute(description, (long)parameters.MovableCoreBytes, (long)parameters.MemBytes);
+        _ = CmaArea(layout, (long)parameters.CmaBytes);
+        return (parse, parameters, layout);
+    }
+
+    /// <summary>
+    /// Where cma= takes its pageblocks: the top of node 0's highest non-movable zone. Refuses an
+    /// area smaller than a pageblock or larger than half that zone.
+    /// </summary>
+    private static (ZoneType Zone, ulong StartPfn, ulong Blocks) CmaArea(MemoryLayout layout, long bytes)
+    {
+        if (bytes <= 0)
+        {
+            return (ZoneType.Normal, 0, 0);
+        }
+
+        int zone = -1;
+        for (int z = (int)ZoneType.Movable - 1; z >= 0 && zone < 0; z--)
+        {
+            var (s, e) = layout.ZoneRanges[0, z];
+            zone = e > s ? z : -1;
+        }
+
+        if (zone < 0)
+        {
+            throw new MachineDescriptionException("cma=: the machine has no zone to take the area from");
+        }
+
+        var (start, end) = layout.ZoneRanges[0, zone];
+        ulong blocks = (ulong)(bytes >> PageSize.Shift) / Pageblock.Pages;
+        if (blocks == 0 || blocks * Pageblock.Pages > (end - start) / 2)
+        {
+            throw new MachineDescriptionException(
+                $"cma={ByteSize.Format(bytes)} does not fit: it must be at least one 2 MiB pageblock and at most half of node 0's {ZoneTypes.Name((ZoneType)zone)} zone ({ByteSize.Format((long)((end - start) * PageSize.Bytes / 2))})");
+        }
+
+        return ((ZoneType)zone, end - (blocks * Pageblock.Pages), blocks);
     }
 
     /// <summary>mm_core_init(): present the sections, lay out zones, free every usable page, tune the zones.</summary>
@@ -227,21 +314,13 @@ public sealed unsafe class Machine : IDisposable
     /// </summary>
     private void ReserveCma(long bytes)
     {
-        if (bytes <= 0)
+        var (zoneType, start, blocks) = CmaArea(Layout, bytes);
+        if (blocks == 0)
         {
             return;
         }
 
-        var zone = Nodes[0].Zones.Where(z => z.Type != ZoneType.Movable && z.SpannedPages > 0).LastOrDefault()
-            ?? throw new ArgumentException("cma=: the machine has no zone to take the area from");
-        ulong blocks = (ulong)(bytes >> PageSize.Shift) / Pageblock.Pages;
-        if (blocks == 0 || blocks * Pageblock.Pages > zone.SpannedPages / 2)
-        {
-            throw new ArgumentException(
-                $"cma={bytes >> 20}M does not fit: it must be at least one 2 MiB pageblock and at most half of the {zone.Name} zone ({zone.SpannedPages * PageSize.Bytes / 2 >> 20} MiB)");
-        }
-
-        ulong start = zone.EndPfn.Value - (blocks * Pageblock.Pages);
+        var zone = Nodes[0].Zone(zoneType);
         for (ulong block = start; block < zone.EndPfn.Value; block += Pageblock.Pages)
         {
             _memory.SetPageblockType(block, MigrateType.Cma);
@@ -378,20 +457,34 @@ public sealed unsafe class Machine : IDisposable
     }
 
     /// <summary>Free pages in all zones (NR_FREE_PAGES summed).</summary>
-    public long FreePagesTotal() => Zones.Sum(z => z.FreePages);
+    public long FreePagesTotal() => Live(_zones).Sum(z => z.FreePages);
 
-    public bool TryAllocPages(GfpFlags gfp, int order, out Pfn pfn) => Allocator.TryAllocPages(gfp, order, out pfn);
+    public bool TryAllocPages(GfpFlags gfp, int order, out Pfn pfn) => _allocator.TryAllocPages(gfp, order, out pfn);
 
-    public void FreePages(Pfn pfn, int order) => Allocator.FreePages(pfn, order);
+    public void FreePages(Pfn pfn, int order) => _allocator.FreePages(pfn, order);
 
-    public Span<byte> PageSpan(Pfn pfn, int order = 0) => Allocator.PageSpan(pfn, order);
+    /// <inheritdoc cref="PageAllocator.PageSpan"/>
+    public Span<byte> PageSpan(Pfn pfn, int order = 0) => _allocator.PageSpan(pfn, order);
 
-    public nint PageAddress(Pfn pfn) => Allocator.PageAddress(pfn);
+    /// <inheritdoc cref="PageAllocator.PageAddress"/>
+    public nint PageAddress(Pfn pfn) => _allocator.PageAddress(pfn);
 
+    /// <summary>
+    /// Return the machine's memory to the OS. Idempotent and safe while other threads use the
+    /// machine: an operation already running finishes first; one that starts later throws
+    /// <see cref="ObjectDisposedException"/>. Spans and addresses handed out before must not be
+    /// used after.
+    /// </summary>
     public void Dispose()
     {
-        Allocator.Shutdown();
-        PageExt?.Dispose();
-        _memory.Dispose();
+        // Only the caller that shut the allocator down releases; it refuses, before marking
+        // anything, when called from inside one of the machine's own operations.
+        if (!_allocator.Shutdown())
+        {
+            return;
+        }
+
+        _pageExt?.Release();
+        _memory.Release();
     }
 }

@@ -7,7 +7,7 @@ namespace PageExt;
 /// </summary>
 public sealed record MachineDescription
 {
-    /// <summary>Boot memory, holes included. Default 1 GiB; a multiple of 2 MiB, from 64 MiB to 16 TiB.</summary>
+    /// <summary>Boot memory, holes included. Default 1 GiB; a multiple of 2 MiB, from 64 MiB to 16 TiB - 128 MiB with any hot-plug room (PFNs are 32-bit).</summary>
     public long MemoryBytes { get; init; } = 1L << 30;
 
     /// <summary>NUMA nodes; boot memory is split between them in whole sections.</summary>

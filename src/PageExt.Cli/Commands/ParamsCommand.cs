@@ -50,11 +50,26 @@ internal sealed class ParamsCommand : ICliCommand
             context.Stderr.WriteLine("error: " + error.Message);
         }
 
+        bool refused = result.HasErrors;
+        if (!refused)
+        {
+            // Boot's own checks, so that what params accepts boots: sizes such as cma= must fit the memory.
+            try
+            {
+                Machine.Validate(new MachineDescription { CommandLine = commandLine });
+            }
+            catch (MachineDescriptionException ex)
+            {
+                context.Stderr.WriteLine($"error: {ex.Message} (checked against the default machine, {Formatting.ByteSize.Format(MachineDescription.Default.MemoryBytes)})");
+                refused = true;
+            }
+        }
+
         foreach (var setting in result.Parameters.EffectiveSettings())
         {
             context.Stdout.WriteLine(setting);
         }
 
-        return result.HasErrors ? 1 : 0;
+        return refused ? 1 : 0;
     }
 }

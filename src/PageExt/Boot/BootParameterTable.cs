@@ -63,7 +63,8 @@ public static class BootParameterTable
             (p, _) => p with { DebugPagealloc = false }, _ => null),
 
         new("stack_depot_disable", BootParameterKind.Bool, BootParameterOrigin.Kernel, "off",
-            "Disable the stack depot: no stacks are stored, and page_owner records its failure handle instead.",
+            "Disable the stack depot: no stacks are stored, and page_owner records its failure handle instead. As in " +
+            "the kernel that handle is then 0, so the page_owner dump skips those pages and page_owner_stacks is empty.",
             (p, v) => p with { StackDepotDisable = v != 0 }, p => OnOff(p.StackDepotDisable)),
 
         new("stack_depot_max_pools", BootParameterKind.UInt, BootParameterOrigin.Kernel, DefaultStackDepotMaxPools.ToString(CultureInfo.InvariantCulture),

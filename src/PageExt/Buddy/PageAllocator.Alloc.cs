@@ -33,12 +33,22 @@ public sealed unsafe partial class PageAllocator
             int first = _fastZone[(preferredNode * ZoneTypes.Count) + highest];
             if (first >= 0)
             {
+                // The window stays open until the descriptor is written: shutdown waits for it.
+                set = CurrentPageSet(set);
                 uint cached = RmqueuePcplist(set, first, order, type);
                 if (cached != Page.NoPfn)
                 {
-                    PrepNewPage(_zoneFlagBits[first], cached, order, gfp, type);
+                    bool more = PrepNewPage(_zoneFlagBits[first], cached, order, gfp, type);
+                    Volatile.Write(ref set->InUse, 0);
+                    if (more)
+                    {
+                        PrepNewPageSlowOutsideWindow(cached, order, gfp);
+                    }
+
                     return cached;
                 }
+
+                Volatile.Write(ref set->InUse, 0);
             }
         }
 
@@ -49,8 +59,8 @@ public sealed unsafe partial class PageAllocator
     [MethodImpl(MethodImplOptions.NoInlining)]
     private uint AllocPagesFromZones(GfpFlags gfp, int order, int preferredNode, int highest, MigrateType type)
     {
-        // A machine that has shut down has no fast zones, so every call ends up here.
-        ObjectDisposedException.ThrowIf(_shutdown, this);
+        // A machine that has shut down has no fast zones, so every call ends up here and throws.
+        using var operation = EnterOperation();
         var alloc = type == MigrateType.Movable ? AllocFlags.Cma : 0;
         var zonelist = _zonelists[preferredNode][highest];
         uint pfn = GetPageFromFreelist(zonelist, gfp, order, type, alloc | AllocFlags.WmarkLow, highest);
@@ -63,7 +73,11 @@ public sealed unsafe partial class PageAllocator
             }
         }
 
-        PrepNewPage(ZoneOfOnline(pfn).FlagBits, pfn, order, gfp, type);
+        if (PrepNewPage(ZoneOfOnline(pfn).FlagBits, pfn, order, gfp, type))
+        {
+            PrepNewPageSlow(pfn, order, gfp);
+        }
+
         return pfn;
     }
 
@@ -212,7 +226,9 @@ public sealed unsafe partial class PageAllocator
     {
         if (order <= PageOrder.Costly && type < MigrateType.HighAtomic && (alloc & AllocFlags.HighAtomic) == 0)
         {
-            uint pfn = RmqueuePcplist(t_pageset, zone.Index, order, type, zone, alloc);
+            var set = CurrentPageSet();
+            uint pfn = RmqueuePcplist(set, zone.Index, order, type, zone, alloc);
+            Volatile.Write(ref set->InUse, 0);
             if (pfn != Page.NoPfn)
             {
                 return pfn;
@@ -338,11 +354,12 @@ public sealed unsafe partial class PageAllocator
     }
 
     /// <summary>
-    /// post_alloc_hook() / prep_new_page(): mark the block allocated, then, out of line, make it
-    /// compound, run the debugging clients and zero it, each when asked.
+    /// post_alloc_hook() / prep_new_page(): mark the block allocated. Returns true when the block
+    /// also needs <see cref="PrepNewPageSlow"/> (compound, debugging clients, zeroing), which the
+    /// caller runs out of line, outside any cache window: a client may allocate in turn.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void PrepNewPage(ulong zoneBits, uint pfn, int order, GfpFlags gfp, MigrateType type)
+    private bool PrepNewPage(ulong zoneBits, uint pfn, int order, GfpFlags gfp, MigrateType type)
     {
         Page* page = _vmemmap + pfn;
         page->Flags = zoneBits;
@@ -355,18 +372,25 @@ public sealed unsafe partial class PageAllocator
         // check reads them as one 64-bit load, and a load that spans two narrower stores still in
         // the store buffer cannot be forwarded from them and waits for both to retire.
         *(ulong*)&page->HeadPfnPlusOne = (ulong)Page.PackBookkeeping(PageType.None, order, type, PageState.InUse | PageState.EverAllocated) << 32;
-        if ((gfp & (GfpFlags.Comp | GfpFlags.Zero)) != 0 || (PageExtFeature.Supported && _hooks is not null))
-        {
-            PrepNewPageSlow(page, zoneBits, pfn, order, gfp);
-        }
+        return (gfp & (GfpFlags.Comp | GfpFlags.Zero)) != 0 || (PageExtFeature.Supported && _hooks is not null);
     }
 
+    /// <summary><see cref="PrepNewPageSlow"/> for a block the fast path took, after its window closed.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private void PrepNewPageSlow(Page* page, ulong zoneBits, uint pfn, int order, GfpFlags gfp)
+    private void PrepNewPageSlowOutsideWindow(uint pfn, int order, GfpFlags gfp)
     {
+        using var operation = EnterOperation();
+        PrepNewPageSlow(pfn, order, gfp);
+    }
+
+    /// <summary>The rest of prep_new_page(): make the block compound, run the clients, zero it. Caller is inside an operation.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void PrepNewPageSlow(uint pfn, int order, GfpFlags gfp)
+    {
+        Page* page = _vmemmap + pfn;
         if (order != 0 && (gfp & GfpFlags.Comp) != 0)
         {
-            PrepCompoundPage(page, pfn, order, zoneBits);
+            PrepCompoundPage(page, pfn, order, page->Flags);
         }
 
         if (PageExtFeature.Supported && _hooks is not null)

@@ -11,11 +11,53 @@ public sealed unsafe partial class PageAllocator
     /// <summary>
     /// __free_pages(): check the page, run the clients, then cache it per CPU or merge it into the
     /// buddy lists. As with allocation, only the common case (a plain small block, no clients) is
-    /// inlined into callers.
+    /// inlined into callers, and it runs whole inside this thread's cache window, checks included,
+    /// so that shutdown cannot unmap the descriptor under it; everything else leaves the window and
+    /// goes to <see cref="FreePagesOutsideWindow"/>.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void FreePagesCore(ulong pfn, int order)
     {
+        var set = CurrentPageSet();
+        Volatile.Write(ref set->InUse, 1);
+        if (Volatile.Read(ref set->DrainRequested) != 0 || !IsOnline(pfn) || (uint)order > PageOrder.Costly)
+        {
+            Volatile.Write(ref set->InUse, 0);
+            FreePagesOutsideWindow(pfn, order);
+            return;
+        }
+
+        Page* page = _vmemmap + pfn;
+        if (!FreePageLooksAllocated(page, order) || (page->Flags & (ulong)PageFlags.Head) != 0 || (PageExtFeature.Supported && _hooks is not null))
+        {
+            Volatile.Write(ref set->InUse, 0);
+            FreePagesOutsideWindow(pfn, order);
+            return;
+        }
+
+        var blockType = BlockType(pfn);
+        if (blockType >= MigrateType.HighAtomic)
+        {
+            if (blockType == MigrateType.Isolate)
+            {
+                Volatile.Write(ref set->InUse, 0);
+                FreePagesOutsideWindow(pfn, order);
+                return;
+            }
+
+            // CMA and high-atomic pages ride on the movable list; the batch return re-reads the block type.
+            blockType = MigrateType.Movable;
+        }
+
+        // An allocated page carries its node and zone in its flags, as struct page does.
+        PushPcp(set, ZoneIndex(page->Flags), (uint)pfn, order, blockType);
+    }
+
+    /// <summary>Every free the fast path does not finish: bad frees, clients, compound and large blocks, a drained cache.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void FreePagesOutsideWindow(ulong pfn, int order)
+    {
+        using var operation = EnterOperation();
         if (!IsOnline(pfn) || (uint)order > PageOrder.Max)
         {
             ReportBadFreeArguments(pfn, order);
@@ -29,19 +71,10 @@ public sealed unsafe partial class PageAllocator
             return;
         }
 
-        // An allocated page carries its node and zone in its flags, as struct page does.
-        int zoneIndex = ZoneIndex(page->Flags);
-        if (order > PageOrder.Costly || (page->Flags & (ulong)PageFlags.Head) != 0 || (PageExtFeature.Supported && _hooks is not null))
-        {
-            FreePagesSlow(zoneIndex, (uint)pfn, page, order);
-            return;
-        }
-
-        FreeUnrefPage(zoneIndex, (uint)pfn, order);
+        FreePagesSlow(ZoneIndex(page->Flags), (uint)pfn, page, order);
     }
 
-    /// <summary>The rest of __free_pages(): clients, compound tails, and blocks too large to cache.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    /// <summary>The rest of __free_pages(): clients, compound tails, and blocks too large to cache. Caller is inside an operation.</summary>
     private void FreePagesSlow(int zoneIndex, uint pfn, Page* page, int order)
     {
         FreePagesPrepare(pfn, page, order);

@@ -23,6 +23,7 @@ public sealed unsafe partial class PageAllocator
     /// </summary>
     public IReadOnlyList<string> CheckInvariants(int maxProblems = 50)
     {
+        using var operation = EnterOperation();
         var problems = new List<string>();
         using var drain = _drainLock.EnterScope();
         var caches = FreezeCaches();

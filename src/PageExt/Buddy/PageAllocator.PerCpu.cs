@@ -31,13 +31,13 @@ public sealed unsafe partial class PageAllocator
     private readonly List<ThreadPageCache> _caches = [];
     private readonly Lock _cachesLock = new();
     private readonly Lock _drainLock = new();
-    private volatile bool _shutdown;
 
     /// <summary>Per-CPU caches registered (threads that have allocated or freed small blocks, dead ones not yet reaped).</summary>
     public int CacheCount
     {
         get
         {
+            ThrowIfShutDown();
             lock (_cachesLock)
             {
                 return _caches.Count;
@@ -53,6 +53,7 @@ public sealed unsafe partial class PageAllocator
     {
         get
         {
+            ThrowIfShutDown();
             long pages = 0;
             lock (_cachesLock)
             {
@@ -85,7 +86,10 @@ public sealed unsafe partial class PageAllocator
     [MethodImpl(MethodImplOptions.NoInlining)]
     private ThreadPageCache.PageSet* SwitchCache()
     {
-        ObjectDisposedException.ThrowIf(_shutdown, this);
+        if (_shutdown)
+        {
+            ThrowDisposed();
+        }
 
         // Cleared first: the caches dropped below may hold the block it points into.
         t_pageset = null;
@@ -104,6 +108,12 @@ public sealed unsafe partial class PageAllocator
         var cache = new ThreadPageCache(this, _id, _zones, t_token);
         lock (_cachesLock)
         {
+            // Checked under the lock shutdown sets the flag under: a cache added here is one its freeze will see.
+            if (_shutdown)
+            {
+                ThrowDisposed();
+            }
+
             _caches.Add(cache);
         }
 
@@ -117,12 +127,13 @@ public sealed unsafe partial class PageAllocator
     /// list is empty and <paramref name="refillFrom"/> is given, first refill a batch from the buddy
     /// lists (rmqueue_bulk); the allocation fast path passes none, since a refill needs the
     /// watermark check, and so takes no lock. Returns NoPfn when the cache is being drained or had
-    /// nothing; the caller then goes to the buddy lists.
+    /// nothing; the caller then goes to the buddy lists. Opens the window of <paramref name="set"/>
+    /// (this thread's current set) and leaves it open: the caller closes it once it is done with
+    /// the block's descriptor, so that shutdown cannot unmap it in between.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private uint RmqueuePcplist(ThreadPageCache.PageSet* set, int zoneIndex, int order, MigrateType type, Zone? refillFrom = null, AllocFlags alloc = 0)
     {
-        set = CurrentPageSet(set);
         Volatile.Write(ref set->InUse, 1);
         uint pfn = Page.NoPfn;
         if (Volatile.Read(ref set->DrainRequested) == 0)
@@ -141,7 +152,6 @@ public sealed unsafe partial class PageAllocator
             }
         }
 
-        Volatile.Write(ref set->InUse, 0);
         return pfn;
     }
 
@@ -188,31 +198,15 @@ public sealed unsafe partial class PageAllocator
     }
 
     /// <summary>
-    /// free_unref_page(): park a small block on this thread's list; isolated pageblocks bypass the
-    /// cache, and a full cache sends a batch back to the buddy lists. Takes the zone by index: the
-    /// common case needs nothing of the zone but its lists. Clears the block's allocation marks
-    /// itself, so that parking rewrites the descriptor in four stores rather than six.
+    /// free_unref_page() from the slow path (caller is inside an operation): park a small block on
+    /// this thread's list; isolated pageblocks and a drained cache bypass the lists.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void FreeUnrefPage(int zoneIndex, uint pfn, int order)
     {
         var blockType = BlockType(pfn);
-        if (blockType >= MigrateType.HighAtomic)
-        {
-            if (blockType == MigrateType.Isolate)
-            {
-                ClearAllocationMarks(_vmemmap + pfn);
-                FreeOnePageUnderLock(_zones[zoneIndex], pfn, order);
-                return;
-            }
-
-            // CMA and high-atomic pages ride on the movable list; the batch return re-reads the block type.
-            blockType = MigrateType.Movable;
-        }
-
         var set = CurrentPageSet();
         Volatile.Write(ref set->InUse, 1);
-        if (Volatile.Read(ref set->DrainRequested) != 0)
+        if (blockType == MigrateType.Isolate || Volatile.Read(ref set->DrainRequested) != 0)
         {
             Volatile.Write(ref set->InUse, 0);
             ClearAllocationMarks(_vmemmap + pfn);
@@ -220,6 +214,19 @@ public sealed unsafe partial class PageAllocator
             return;
         }
 
+        // CMA and high-atomic pages ride on the movable list; the batch return re-reads the block type.
+        PushPcp(set, zoneIndex, pfn, order, blockType >= MigrateType.HighAtomic ? MigrateType.Movable : blockType);
+    }
+
+    /// <summary>
+    /// The heart of free_unref_page(): park the block on this thread's list, inside the window the
+    /// caller opened (and this closes); a full cache sends a batch back to the buddy lists. Clears
+    /// the block's allocation marks itself, so that parking rewrites the descriptor in four stores
+    /// rather than six. The caller has mapped the block's type to a per-CPU list's (never Isolate).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void PushPcp(ThreadPageCache.PageSet* set, int zoneIndex, uint pfn, int order, MigrateType blockType)
+    {
         PerCpuPages* lists = ThreadPageCache.PageSet.Lists(set, zoneIndex);
         Page* page = _vmemmap + pfn;
         int list = PerCpuPages.ListIndex(order, blockType);
@@ -289,6 +296,7 @@ public sealed unsafe partial class PageAllocator
     /// </summary>
     public void DrainAllPages(Zone? only = null)
     {
+        using var operation = EnterOperation();
         lock (_drainLock)
         {
             var caches = FreezeCaches();
@@ -372,35 +380,6 @@ public sealed unsafe partial class PageAllocator
         }
 
         return true;
-    }
-
-    /// <summary>
-    /// The machine is going away: threads must stop reaching its caches. Each cache is taken from
-    /// its owner for good and unmarked, so an owner that calls again is told the machine is gone.
-    /// </summary>
-    internal void Shutdown()
-    {
-        lock (_drainLock)
-        {
-            if (_shutdown)
-            {
-                return;
-            }
-
-            _shutdown = true;
-            _maxPfn = 0;
-            _fastZoneStorage.AsSpan().Fill(-1);
-            foreach (var cache in FreezeCaches())
-            {
-                Volatile.Write(ref cache.Set->AllocatorId, 0);
-            }
-        }
-
-        var set = t_pageset;
-        if (set is not null && set->AllocatorId == 0)
-        {
-            t_pageset = null;
-        }
     }
 
     /// <summary>

@@ -99,7 +99,6 @@ public sealed unsafe partial class PageAllocator
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void ReportBadFreeArguments(ulong pfn, int order)
     {
-        ObjectDisposedException.ThrowIf(_shutdown, this);
         ReportOutOfRange(pfn, order, (uint)order > PageOrder.Max
             ? $"order {order} is above MAX_PAGE_ORDER ({PageOrder.Max})"
             : $"pfn 0x{pfn:x} is outside the machine's online memory");

@@ -13,6 +13,7 @@ public sealed unsafe partial class PageAllocator
     /// </summary>
     public void SplitPage(Pfn pfn, int order)
     {
+        using var operation = EnterOperation();
         ulong p = pfn.Value;
         if (!_memory.IsOnline(p) || (uint)order > PageOrder.Max)
         {
@@ -61,6 +62,7 @@ public sealed unsafe partial class PageAllocator
     /// <summary>alloc_pages_exact_nid(): as <see cref="TryAllocPagesExact"/>, trying <paramref name="node"/> first.</summary>
     public bool TryAllocPagesExactNode(int node, long bytes, GfpFlags gfp, out Pfn pfn, out int pages)
     {
+        ThrowIfShutDown();
         if ((uint)node >= (uint)_nodes.Length)
         {
             ThrowHelper.ThrowArgumentOutOfRange(nameof(node), $"node {node} does not exist (the machine has {_nodes.Length})");
@@ -71,6 +73,7 @@ public sealed unsafe partial class PageAllocator
 
     private bool TryAllocPagesExactCore(int node, long bytes, GfpFlags gfp, out Pfn pfn, out int pages)
     {
+        ThrowIfShutDown();
         if (bytes <= 0 || bytes > (long)PageSize.Bytes << PageOrder.Max)
         {
             ThrowHelper.ThrowArgumentOutOfRange(nameof(bytes), $"alloc_pages_exact: {bytes} bytes is not in 1..{PageSize.Bytes << PageOrder.Max}");
@@ -97,6 +100,7 @@ public sealed unsafe partial class PageAllocator
     /// <summary>free_pages_exact(): give back what <see cref="TryAllocPagesExact"/> returned.</summary>
     public void FreePagesExact(Pfn pfn, int pages)
     {
+        ThrowIfShutDown();
         for (int i = 0; i < pages; i++)
         {
             FreePages(pfn + (ulong)i, 0);

@@ -89,14 +89,42 @@ public sealed unsafe partial class PageAllocator
     public event Action<BadPageReport>? BadPage;
 
     /// <summary>Bad-page reports since boot.</summary>
-    public long BadPageCount => Interlocked.Read(ref _badPageCount);
+    public long BadPageCount
+    {
+        get
+        {
+            ThrowIfShutDown();
+            return Interlocked.Read(ref _badPageCount);
+        }
+    }
 
     /// <summary>Allocations that returned no page.</summary>
-    public long AllocationFailures => Interlocked.Read(ref _allocFailures);
+    public long AllocationFailures
+    {
+        get
+        {
+            ThrowIfShutDown();
+            return Interlocked.Read(ref _allocFailures);
+        }
+    }
 
-    public IReadOnlyList<Zone> Zones => _zones;
+    public IReadOnlyList<Zone> Zones
+    {
+        get
+        {
+            ThrowIfShutDown();
+            return _zones;
+        }
+    }
 
-    public IReadOnlyList<Node> Nodes => _nodes;
+    public IReadOnlyList<Node> Nodes
+    {
+        get
+        {
+            ThrowIfShutDown();
+            return _nodes;
+        }
+    }
 
     internal PhysicalMemory Memory => _memory;
 
@@ -128,6 +156,7 @@ public sealed unsafe partial class PageAllocator
     /// <summary>alloc_pages_node(): as <see cref="TryAllocPages"/>, trying <paramref name="node"/> first.</summary>
     public bool TryAllocPagesNode(int node, GfpFlags gfp, int order, out Pfn pfn)
     {
+        ThrowIfShutDown();
         if ((uint)node >= (uint)_nodes.Length)
         {
             ThrowHelper.ThrowArgumentOutOfRange(nameof(node), $"node {node} does not exist (the machine has {_nodes.Length})");
@@ -153,6 +182,7 @@ public sealed unsafe partial class PageAllocator
     {
         if (!_memory.TryAddressToPfn(address, out ulong pfn) || (address & (nint)PageSize.OffsetMask) != 0)
         {
+            using var operation = EnterOperation();
             ReportOutOfRange(pfn, order, $"address 0x{address:x} is not the start of a page of this machine");
             return;
         }
@@ -160,20 +190,34 @@ public sealed unsafe partial class PageAllocator
         FreePagesCore(pfn, order);
     }
 
-    /// <summary>page_address(): the first byte of a frame. The caller owns the page.</summary>
+    /// <summary>
+    /// page_address(): the first byte of a frame of present memory. The caller owns the page, and
+    /// stops using the address when the machine is disposed.
+    /// </summary>
     public nint PageAddress(Pfn pfn)
     {
+        using var operation = EnterOperation();
         CheckValid(pfn.Value);
         return _memory.PageAddress(pfn.Value);
     }
 
-    /// <summary>The bytes of a block the caller allocated with <paramref name="order"/>.</summary>
+    /// <summary>
+    /// The bytes of a block the caller allocated with <paramref name="order"/>: every page of it must
+    /// be present memory. The caller stops using the span when the machine is disposed.
+    /// </summary>
     public Span<byte> PageSpan(Pfn pfn, int order = 0)
     {
-        CheckValid(pfn.Value);
+        using var operation = EnterOperation();
         if ((uint)order > PageOrder.Max)
         {
             ThrowHelper.ThrowArgumentOutOfRange(nameof(order), $"order {order} is above MAX_PAGE_ORDER ({PageOrder.Max})");
+        }
+
+        CheckValid(pfn.Value);
+        ulong last = pfn.Value + (1UL << order) - 1;
+        if (!_memory.IsValid(last))
+        {
+            ThrowHelper.ThrowArgumentOutOfRange(nameof(pfn), $"pfn 0x{pfn.Value:x} order {order} runs to pfn 0x{last:x}, outside the machine's present memory");
         }
 
         return new Span<byte>((void*)_memory.PageAddress(pfn.Value), PageSize.Bytes << order);
@@ -182,6 +226,7 @@ public sealed unsafe partial class PageAllocator
     /// <summary>virt_to_page(): the frame an address of this machine's memory lies in.</summary>
     public bool TryAddressToPfn(nint address, out Pfn pfn)
     {
+        using var operation = EnterOperation();
         bool ok = _memory.TryAddressToPfn(address, out ulong p) && _memory.IsValid(p);
         pfn = new Pfn(p);
         return ok;
@@ -190,6 +235,7 @@ public sealed unsafe partial class PageAllocator
     /// <summary>The descriptor of a valid PFN (a copy; the live one changes under the allocator).</summary>
     public Page GetPage(Pfn pfn)
     {
+        using var operation = EnterOperation();
         CheckValid(pfn.Value);
         return _vmemmap[pfn.Value];
     }
@@ -197,6 +243,7 @@ public sealed unsafe partial class PageAllocator
     /// <summary>page_zone(): the zone an online PFN belongs to, or null.</summary>
     public Zone? ZoneOf(Pfn pfn)
     {
+        using var operation = EnterOperation();
         if (!_memory.IsOnline(pfn.Value))
         {
             return null;
@@ -209,6 +256,7 @@ public sealed unsafe partial class PageAllocator
     /// <summary>get_pageblock_migratetype().</summary>
     public MigrateType PageblockMigrateType(Pfn pfn)
     {
+        using var operation = EnterOperation();
         CheckValid(pfn.Value);
         return _memory.PageblockType(pfn.Value);
     }

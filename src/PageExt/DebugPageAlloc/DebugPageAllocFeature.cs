@@ -74,11 +74,24 @@ public sealed class DebugPageAllocFeature
     public int GuardPageMinOrder => DebugPageallocEnabled ? Settings.GuardPageMinOrder : 0;
 
     /// <summary>Corrupted pages found since boot (every one, whether printed or rate limited).</summary>
-    public long CorruptionCount => Interlocked.Read(ref _corruptions);
+    public long CorruptionCount
+    {
+        get
+        {
+            _allocator?.ThrowIfShutDown();
+            return Interlocked.Read(ref _corruptions);
+        }
+    }
 
     /// <summary>The quarantine's counters; all zero when debug_pagealloc is off.</summary>
-    public QuarantineStatistics Quarantine =>
-        DebugPageallocEnabled ? _guardpage.Quarantine.Statistics : new QuarantineStatistics(0, 0, 0, 0, 0, Settings.MaxProtectedRanges);
+    public QuarantineStatistics Quarantine
+    {
+        get
+        {
+            _allocator?.ThrowIfShutDown();
+            return DebugPageallocEnabled ? _guardpage.Quarantine.Statistics : new QuarantineStatistics(0, 0, 0, 0, 0, Settings.MaxProtectedRanges);
+        }
+    }
 
     /// <summary>
     /// Adds lines to every report about the page (page_owner's last owner and free stack). Set it
@@ -125,6 +138,7 @@ public sealed class DebugPageAllocFeature
             return problems;
         }
 
+        using var operation = _allocator.EnterOperation();
         ProtectedRanges?.Check(_allocator, problems);
         using var reader = _pageExt.EnterReader();
         foreach (var zone in _allocator.Zones.Where(z => z.IsPopulated))
@@ -163,8 +177,14 @@ public sealed class DebugPageAllocFeature
     public bool TryDescribeFault(nint address, out string report)
     {
         report = string.Empty;
+        if (_allocator is null)
+        {
+            return false;
+        }
+
+        using var operation = _allocator.EnterOperation();
         var quarantine = ProtectedRanges;
-        if (quarantine is null || _allocator is null || !_allocator.TryAddressToPfn(address, out var pfn)
+        if (quarantine is null || !_allocator.TryAddressToPfn(address, out var pfn)
             || !quarantine.TryFind((uint)pfn.Value, out uint head, out int order))
         {
             return false;

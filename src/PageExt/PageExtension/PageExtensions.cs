@@ -33,7 +33,8 @@ namespace PageExt.PageExtension;
 /// offlining waits for before freeing a table: the role synchronize_rcu() plays in the kernel.
 /// </para>
 /// </summary>
-public sealed unsafe class PageExtensions : IMemoryNotifier, IDisposable
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001", Justification = "The machine owns the tables: its Dispose releases them once no thread can touch them.")]
+public sealed unsafe class PageExtensions : IMemoryNotifier
 {
     /// <summary>Low bit of a biased pointer: the section is being torn down (PAGE_EXT_INVALID).</summary>
     private const nint Invalid = 1;
@@ -142,14 +143,14 @@ public sealed unsafe class PageExtensions : IMemoryNotifier, IDisposable
     public long TableBytes => (long)EntryBytes * MemorySection.Pages;
 
     /// <summary>True when the section has a live table.</summary>
-    public bool HasTable(int section) => (uint)section < (uint)_memory.SectionCount && (_biased[section] & ~Invalid) != 0 && (_biased[section] & Invalid) == 0;
+    internal bool HasTable(int section) => (uint)section < (uint)_memory.SectionCount && (_biased[section] & ~Invalid) != 0 && (_biased[section] & Invalid) == 0;
 
     /// <summary>
     /// lookup_page_ext(): the entry of a PFN, or null when page_ext is off or the PFN's section has
     /// no table. O(1), lock-free, allocation-free.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public byte* Lookup(ulong pfn)
+    internal byte* Lookup(ulong pfn)
     {
         if (pfn >= _memory.MaxPfn)
         {
@@ -167,10 +168,10 @@ public sealed unsafe class PageExtensions : IMemoryNotifier, IDisposable
 
     /// <summary>The shared flags word of an entry (only when <see cref="HasSharedFlags"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static ref ulong FlagsOf(byte* entry) => ref *(ulong*)entry;
+    internal static ref ulong FlagsOf(byte* entry) => ref *(ulong*)entry;
 
     /// <summary>Hold off table teardown while reading entries of pages the caller does not own.</summary>
-    public ReaderScope EnterReader()
+    internal ReaderScope EnterReader()
     {
         _teardown.EnterReadLock();
         return new ReaderScope(_teardown);
@@ -254,7 +255,8 @@ public sealed unsafe class PageExtensions : IMemoryNotifier, IDisposable
         }
     }
 
-    public void Dispose()
+    /// <summary>Free the native tables; the machine's dispose calls it once no thread can touch them.</summary>
+    internal void Release()
     {
         // The machine's arena goes away with the machine; only native tables need freeing here.
         for (int s = 0; s < _tables.Length; s++)
@@ -272,7 +274,7 @@ public sealed unsafe class PageExtensions : IMemoryNotifier, IDisposable
     }
 
     /// <summary>A held reader section; dispose to leave it.</summary>
-    public readonly struct ReaderScope(ReaderWriterLockSlim rwLock) : IDisposable
+    internal readonly struct ReaderScope(ReaderWriterLockSlim rwLock) : IDisposable
     {
         public void Dispose() => rwLock.ExitReadLock();
     }

@@ -15,6 +15,7 @@ public static unsafe class MixedBlocks
     /// <summary>Counts indexed by <see cref="MigrateType"/>.</summary>
     public static long[] Count(PageOwner owner, Zone zone)
     {
+        ArgumentNullException.ThrowIfNull(owner);
         var counts = new long[MigrateTypes.Count];
         Walk(owner, zone, (_, blockType) => counts[(int)(blockType == MigrateType.Cma ? MigrateType.Movable : blockType)]++);
         return counts;
@@ -28,6 +29,7 @@ public static unsafe class MixedBlocks
     internal static void Walk(PageOwner owner, Zone zone, Action<ulong, MigrateType> mixed)
     {
         var machine = owner.Machine;
+        using var operation = machine.EnterOperation();
         var allocator = machine.Allocator;
         using var reader = owner.PageExt.EnterReader();
         ulong end = zone.EndPfn.Value;

@@ -12,6 +12,7 @@ public sealed unsafe partial class PageOwner
     /// <summary>The owner record of a page, or null when page_owner never tracked it.</summary>
     public PageOwnerInfo? GetOwner(Pfn pfn)
     {
+        using var operation = _machine.EnterOperation();
         if (!IsEnabled)
         {
             return null;
@@ -49,6 +50,7 @@ public sealed unsafe partial class PageOwner
     /// </summary>
     public string DescribePage(Pfn pfn)
     {
+        using var operation = _machine.EnterOperation();
         var text = new StringBuilder();
         if (!IsEnabled || _pageExt!.Lookup(pfn.Value) == null)
         {
@@ -72,8 +74,10 @@ public sealed unsafe partial class PageOwner
         if (info.FreeHandle.IsValid)
         {
             text.Append("page last free pid ").Append(info.FreePid).Append(" tgid ").Append(info.FreeTgid).Append(" stack trace:\n");
-            AppendStack(text, info.FreeHandle, "page_owner free stack trace missing");
         }
+
+        // As __dump_page_owner: a free handle of 0 (never freed, or no depot) says so.
+        AppendStack(text, info.FreeHandle, "page_owner free stack trace missing");
 
         return text.ToString();
     }

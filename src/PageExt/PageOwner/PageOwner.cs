@@ -84,7 +84,14 @@ public sealed unsafe partial class PageOwner : PageExtClient, IPageAllocatorHook
     public StackCaptureMode StackMode => _mode;
 
     /// <summary>Pages found allocated before page_owner was initialised.</summary>
-    public long EarlyAllocatedPages => Interlocked.Read(ref _earlyPages);
+    public long EarlyAllocatedPages
+    {
+        get
+        {
+            _machine.ThrowIfDisposed();
+            return Interlocked.Read(ref _earlyPages);
+        }
+    }
 
     /// <summary>count_threshold of page_owner_stacks: entries with fewer live base pages are hidden.</summary>
     public long CountThreshold { get; set; }
@@ -256,8 +263,18 @@ public sealed unsafe partial class PageOwner : PageExtClient, IPageAllocatorHook
         Depot.AddCount(handle, -pages);
     }
 
+    /// <summary>
+    /// Put a stack on page_owner's list. Handle 0 has no stack record, so it is never listed: with
+    /// stack_depot_disable=on every handle, the sentinels included, is 0 (the depot stores nothing,
+    /// so registering the failure stack gives 0 and page_owner records that), and the list stays empty.
+    /// </summary>
     private void ListStack(StackHandle handle)
     {
+        if (!handle.IsValid)
+        {
+            return;
+        }
+
         lock (_stacksLock)
         {
             if (Depot!.GetCount(handle) == 0)
@@ -273,6 +290,7 @@ public sealed unsafe partial class PageOwner : PageExtClient, IPageAllocatorHook
     {
         get
         {
+            _machine.ThrowIfDisposed();
             lock (_stacksLock)
             {
                 var copy = _stacks.ToArray();
@@ -283,7 +301,11 @@ public sealed unsafe partial class PageOwner : PageExtClient, IPageAllocatorHook
     }
 
     /// <summary>Live base pages allocated from a stack (stack record refcount - 1).</summary>
-    public long LiveBasePages(StackHandle handle) => Math.Max(Depot!.GetCount(handle) - 1, 0);
+    public long LiveBasePages(StackHandle handle)
+    {
+        _machine.ThrowIfDisposed();
+        return Math.Max(Depot!.GetCount(handle) - 1, 0);
+    }
 
     /// <summary>
     /// init_early_allocated_pages(): every page allocated before page_owner came up gets the early

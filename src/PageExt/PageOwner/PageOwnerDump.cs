@@ -29,7 +29,9 @@ public static unsafe class PageOwnerDump
     /// <summary>Write every record from <paramref name="startPfn"/> (lseek to a PFN) on. Returns the records written.</summary>
     public static long Write(TextWriter output, PageOwner owner, DumpFormat format = DumpFormat.Modern, ulong startPfn = 0)
     {
+        ArgumentNullException.ThrowIfNull(owner);
         var machine = owner.Machine;
+        using var operation = machine.EnterOperation();
         var allocator = machine.Allocator;
         var memory = machine.Memory;
         var depot = owner.Depot!;
@@ -204,16 +206,23 @@ public static unsafe class PageOwnerDump
 
     /// <summary>
     /// snprint_stack_trace() of 3.19: " [&lt;address&gt;] symbol", at most 8 entries, ULONG_MAX-terminated
-    /// when shorter. A named frame's address is its <see cref="ResolvedFrame.Address"/> (the depot
-    /// keys a stack by method and IL offset, not by return address); a stack without names prints
-    /// its stored words.
+    /// when shorter (x86's save_stack_trace appends the terminator whenever there is room). A named
+    /// frame's address is its <see cref="ResolvedFrame.Address"/> (the depot keys a stack by method
+    /// and IL offset, not by return address); a stack without names prints its stored words.
+    /// <para>
+    /// 3.19 had no stack depot and so no sentinel handles: each page_ext held its own trace, and a
+    /// trace could always be saved. A sentinel (early, dummy, failure) stands for a page whose stack
+    /// was not captured, so it prints as a saved trace with no frame would: the terminator alone.
+    /// Its marker words are not code addresses and never print.
+    /// </para>
     /// </summary>
     private static void PrintSeedFrames(TextWriter output, StackDepot depot, StackHandle handle)
     {
         const int seedDepth = 8;
+        bool sentinel = depot.IsSentinel(handle);
         var symbols = depot.GetSymbols(handle);
-        var addresses = depot.Fetch(handle);
-        int count = Math.Min(symbols?.Frames.Count ?? addresses.Length, seedDepth);
+        var addresses = sentinel ? [] : depot.Fetch(handle);
+        int count = sentinel ? 0 : Math.Min(symbols?.Frames.Count ?? addresses.Length, seedDepth);
         for (int i = 0; i < count; i++)
         {
             string symbol;

@@ -21,6 +21,8 @@ public static class PageOwnerStacks
     /// <summary>The stacks with their live base pages, newest first. Each call path is one stack (see <see cref="StackSaver"/>).</summary>
     public static IReadOnlyList<(StackHandle Handle, long BasePages)> Collect(PageOwner owner)
     {
+        ArgumentNullException.ThrowIfNull(owner);
+        owner.Machine.ThrowIfDisposed();
         _ = owner.Depot ?? throw new InvalidOperationException("page_owner is disabled (boot with page_owner=on)");
         return owner.Stacks.Select(h => (h, owner.LiveBasePages(h))).ToArray();
     }

@@ -42,6 +42,7 @@ public sealed unsafe class MemoryHotplug
     /// <summary>add_memory(): make sections present (descriptors committed) but keep them offline.</summary>
     public void AddMemory(int firstSection, int count, int node = 0)
     {
+        using var operation = _machine.EnterOperation();
         lock (_hotplugLock)
         {
             CheckRange(firstSection, count);
@@ -71,6 +72,7 @@ public sealed unsafe class MemoryHotplug
     /// </summary>
     public bool TryOnline(int firstSection, int count, out string? error, ZoneType? zoneType = null)
     {
+        using var operation = _machine.EnterOperation();
         lock (_hotplugLock)
         {
             CheckRange(firstSection, count);
@@ -124,6 +126,7 @@ public sealed unsafe class MemoryHotplug
     /// </summary>
     public bool TryOffline(int firstSection, int count, out string? error)
     {
+        using var operation = _machine.EnterOperation();
         lock (_hotplugLock)
         {
             CheckRange(firstSection, count);
@@ -161,6 +164,7 @@ public sealed unsafe class MemoryHotplug
     /// <summary>remove_memory(): offline sections give their descriptors and frames back to the OS.</summary>
     public void RemoveMemory(int firstSection, int count)
     {
+        using var operation = _machine.EnterOperation();
         lock (_hotplugLock)
         {
             CheckRange(firstSection, count);

@@ -1,3 +1,4 @@
+using PageExt.Formatting;
 using PageExt.Zones;
 
 namespace PageExt.Physical;
@@ -11,7 +12,17 @@ namespace PageExt.Physical;
 internal sealed class MemoryLayout
 {
     public const long MinMemoryBytes = 64L << 20;
-    public const long MaxMemoryBytes = 16L << 40;
+
+    /// <summary>
+    /// One past the largest PFN a machine can have, boot memory and hot-plug room together: free
+    /// and per-CPU lists link pages by 32-bit PFN and 0xffffffff marks a list's end, so PFNs run
+    /// below 2^32 - 1; whole 128 MiB sections make it 2^32 - 32768. That is 16 TiB - 128 MiB of
+    /// memory, reserved as address space (the arena, plus 32 bytes of descriptor per page), of
+    /// which boot commits what is present.
+    /// </summary>
+    public const ulong MaxPfnLimit = (1UL << 32) - MemorySection.Pages;
+
+    public const long MaxMemoryBytes = (long)MaxPfnLimit << PageSize.Shift;
     private const long AlignBytes = (long)Pageblock.Pages << PageSize.Shift;
 
     private MemoryLayout(ulong bootEndPfn, ulong maxPfn, (ulong Start, ulong End)[] nodes, (ulong Start, ulong End)[,] zones, (ulong Start, ulong End)[] holes)
@@ -61,12 +72,13 @@ internal sealed class MemoryLayout
 
         if (memory < MinMemoryBytes || memory > MaxMemoryBytes || memory % AlignBytes != 0)
         {
-            throw new ArgumentException($"memory must be a multiple of 2 MiB from {MinMemoryBytes >> 20} MiB to {MaxMemoryBytes >> 40} TiB (after any mem= limit); got {memory}");
+            throw new MachineDescriptionException(
+                $"memory must be a multiple of 2 MiB from {ByteSize.Format(MinMemoryBytes)} to {ByteSize.Format(MaxMemoryBytes)} (16 TiB less one 128 MiB section: pages are numbered by 32-bit PFN){(memory != description.MemoryBytes ? " after the mem= limit" : "")}; got {ByteSize.Format(memory)}");
         }
 
         if (description.HotplugBytes < 0 || description.HotplugBytes % MemorySection.SizeBytes != 0)
         {
-            throw new ArgumentException($"hotplug room must be a non-negative multiple of the 128 MiB section size; got {description.HotplugBytes}");
+            throw new MachineDescriptionException($"hotplug room must be a non-negative multiple of the 128 MiB section size; got {description.HotplugBytes}");
         }
 
         ulong bootEnd = (ulong)memory >> PageSize.Shift;
@@ -74,10 +86,16 @@ internal sealed class MemoryLayout
         int nodeCount = description.Nodes;
         if (nodeCount < 1 || nodeCount > 64 || (ulong)nodeCount > sections)
         {
-            throw new ArgumentException($"nodes must be 1..{Math.Min(64UL, sections)}: each node needs at least one 128 MiB section; got {nodeCount}");
+            throw new MachineDescriptionException($"nodes must be 1..{Math.Min(64UL, sections)}: each node needs at least one 128 MiB section; got {nodeCount}");
         }
 
         ulong maxPfn = (sections << MemorySection.PagesShift) + ((ulong)description.HotplugBytes >> PageSize.Shift);
+        if (maxPfn > MaxPfnLimit)
+        {
+            throw new MachineDescriptionException(
+                $"memory plus hot-plug room must be at most {ByteSize.Format(MaxMemoryBytes)}; got {ByteSize.Format(memory)} + {ByteSize.Format(description.HotplugBytes)}");
+        }
+
         var holes = ValidateHoles(description, bootEnd);
 
         var nodes = new (ulong, ulong)[nodeCount];
@@ -96,7 +114,7 @@ internal sealed class MemoryLayout
             var (start, end) = nodes[n];
             if (end <= start)
             {
-                throw new ArgumentException($"node {n} would have no memory after the mem= limit; got {memory}");
+                throw new MachineDescriptionException($"node {n} would have no memory after the mem= limit; got {memory}");
             }
 
             zones[n, (int)ZoneType.Dma] = Clip(start, end, 0, ZoneTypes.DmaEndPfn);
@@ -130,13 +148,13 @@ internal sealed class MemoryLayout
         {
             if (hole.StartBytes < 0 || hole.SizeBytes <= 0 || hole.StartBytes % AlignBytes != 0 || hole.SizeBytes % AlignBytes != 0)
             {
-                throw new ArgumentException($"holes must start and end on 2 MiB (pageblock) boundaries; got {hole}");
+                throw new MachineDescriptionException($"holes must start and end on 2 MiB (pageblock) boundaries; got {hole}");
             }
 
             ulong start = (ulong)hole.StartBytes >> PageSize.Shift, end = (ulong)hole.EndBytes >> PageSize.Shift;
             if (end > bootEnd)
             {
-                throw new ArgumentException($"a hole must lie inside boot memory; got {hole}");
+                throw new MachineDescriptionException($"a hole must lie inside boot memory; got {hole}");
             }
 
             holes.Add((start, end));

@@ -23,7 +23,7 @@ namespace PageExt.Physical;
 /// states here before touching a descriptor.
 /// </para>
 /// </summary>
-public sealed unsafe class PhysicalMemory : IDisposable
+public sealed unsafe class PhysicalMemory
 {
     private readonly nint _arena;
     private readonly nint _memmap;
@@ -95,11 +95,11 @@ public sealed unsafe class PhysicalMemory : IDisposable
 
     /// <summary>pfn_valid(): the PFN has a descriptor (its section is present, online or not).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public bool IsValid(ulong pfn) => pfn < MaxPfn && _sectionStates[pfn >> MemorySection.PagesShift] != SectionState.Absent;
+    internal bool IsValid(ulong pfn) => pfn < MaxPfn && _sectionStates[pfn >> MemorySection.PagesShift] != SectionState.Absent;
 
     /// <summary>pfn_to_online_page() != NULL: the PFN belongs to a zone now.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public bool IsOnline(ulong pfn) => pfn < MaxPfn && _sectionStates[pfn >> MemorySection.PagesShift] == SectionState.Online;
+    internal bool IsOnline(ulong pfn) => pfn < MaxPfn && _sectionStates[pfn >> MemorySection.PagesShift] == SectionState.Online;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal Page* PfnToPage(ulong pfn) => Vmemmap + pfn;
@@ -167,7 +167,8 @@ public sealed unsafe class PhysicalMemory : IDisposable
         _sectionStates[section.Number] = state;
     }
 
-    public void Dispose()
+    /// <summary>Unmap everything; the machine's dispose calls it once no thread can touch the memory.</summary>
+    internal void Release()
     {
         if (!_disposed)
         {

@@ -21,6 +21,8 @@ public sealed record MemorySnapshot(
     /// </summary>
     public static MemorySnapshot Capture(Machine machine, bool showCma, Func<Zone, long[]>? mixedBlocks = null)
     {
+        ArgumentNullException.ThrowIfNull(machine);
+        using var operation = machine.EnterOperation();
         var types = Columns(showCma);
         var zones = new List<ZoneSnapshot>();
         foreach (var zone in machine.PopulatedZones)

@@ -7,6 +7,7 @@ public static class ProcFiles
 {
     public static MemorySnapshot Snapshot(Machine machine)
     {
+        ArgumentNullException.ThrowIfNull(machine);
         var owner = machine.PageOwner;
         return MemorySnapshot.Capture(machine, machine.HasCma, owner.IsEnabled ? zone => MixedBlocks.Count(owner, zone) : null);
     }

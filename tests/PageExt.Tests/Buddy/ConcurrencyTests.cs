@@ -13,7 +13,8 @@ public class ConcurrencyTests(ITestOutputHelper output)
     {
         output.WriteLine($"seed {seed}, threads {threads}");
         using var m = TestMachines.Boot(memoryBytes: 128L << 20, cpus: 4);
-        var workers = Enumerable.Range(0, threads).Select(t => new Thread(() =>
+        var corrupted = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var thrown = TestThreads.Run(threads, t =>
         {
             var rng = new Random(seed + t);
             var live = new List<(Pfn, int)>();
@@ -23,9 +24,14 @@ public class ConcurrencyTests(ITestOutputHelper output)
                 {
                     int i = rng.Next(live.Count);
                     var (pfn, order) = live[i];
-                    // The page is really ours: write and read it back before freeing.
+
+                    // The page is really ours: what this thread wrote is still there before freeing.
                     var span = m.PageSpan(pfn, order);
-                    Assert.Equal((byte)t, span[0]);
+                    if (span[0] != (byte)t)
+                    {
+                        corrupted.Enqueue($"thread {t}, step {step}: pfn {pfn} order {order} holds {span[0]}, not {t}");
+                    }
+
                     live[i] = live[^1];
                     live.RemoveAt(live.Count - 1);
                     m.FreePages(pfn, order);
@@ -46,9 +52,9 @@ public class ConcurrencyTests(ITestOutputHelper output)
             {
                 m.FreePages(pfn, order);
             }
-        })).ToList();
-        workers.ForEach(w => w.Start());
-        workers.ForEach(w => w.Join());
+        });
+        Assert.Empty(thrown);
+        Assert.Empty(corrupted);
         m.AssertConsistent();
         Assert.Equal(0, m.Allocator.BadPageCount);
         m.Allocator.DrainAllPages();

@@ -20,26 +20,81 @@ public class FallbackTests
         m.AssertConsistent();
     }
 
+    /// <summary>
+    /// can_steal_fallback() / should_try_claim_block(): a movable request that borrows a block
+    /// smaller than half a pageblock takes just that block, even from a pageblock that is mostly
+    /// free. Every unmovable pageblock here has 3 of its 4 pages free (more than half, so claimable
+    /// by size), but only in order-0 and order-1 pieces.
+    /// </summary>
     [Fact]
     public void Movable_allocations_that_cannot_claim_leave_the_block_type_alone()
     {
-        using var m = TestMachines.Boot();
-        // Turn every block unmovable by filling memory with unmovable order-9 blocks, then free them.
+        using var m = TestMachines.Boot(memoryBytes: 128L << 20);
+        FillWithUnmovablePageblocks(m, keep: pfnInBlock => pfnInBlock % 4 == 3);
+        AssertMovableRequestStealsWithoutClaiming(m);
+    }
+
+    /// <summary>
+    /// try_to_claim_block(): a movable request may borrow a block large enough to steal the
+    /// pageblock (order 4 here), but claims it only when free and movable pages make up half of
+    /// it. Every unmovable pageblock here has one free order-4 block and the rest in use.
+    /// </summary>
+    [Fact]
+    public void Movable_allocations_from_a_mostly_used_pageblock_leave_the_block_type_alone()
+    {
+        using var m = TestMachines.Boot(memoryBytes: 128L << 20);
+        FillWithUnmovablePageblocks(m, keep: pfnInBlock => pfnInBlock >= 16);
+        AssertMovableRequestStealsWithoutClaiming(m);
+    }
+
+    /// <summary>
+    /// Every page allocated, most of it as unmovable order-9 blocks (each claims its pageblock for
+    /// Unmovable); then each of those is split and its pages freed except those <paramref name="keep"/>
+    /// names (by offset in the block), and the caches drained: the only free memory is in unmovable
+    /// pageblocks, in the pieces the pattern leaves.
+    /// </summary>
+    private static void FillWithUnmovablePageblocks(Machine m, Func<uint, bool> keep)
+    {
+        const GfpFlags everything = GfpFlags.Kernel | GfpFlags.MemAlloc | GfpFlags.NoWarn;
         var blocks = new List<Pfn>();
-        while (m.TryAllocPages(GfpFlags.Kernel | GfpFlags.NoWarn, 9, out var b))
+        while (m.TryAllocPages(everything, 9, out var block))
         {
-            blocks.Add(b);
+            blocks.Add(block);
         }
 
-        foreach (var b in blocks)
+        while (m.TryAllocPages(everything, 0, out _))
         {
-            m.FreePages(b, 9);
         }
 
+        Assert.Equal(0, m.FreePagesTotal());
+        foreach (var block in blocks)
+        {
+            Assert.Equal(MigrateType.Unmovable, m.Allocator.PageblockMigrateType(block));
+            m.Allocator.SplitPage(block, 9);
+            for (uint i = 0; i < Pageblock.Pages; i++)
+            {
+                if (!keep(i))
+                {
+                    m.FreePages(block + i, 0);
+                }
+            }
+        }
+
+        m.Allocator.DrainAllPages();
         m.AssertConsistent();
+    }
+
+    private static void AssertMovableRequestStealsWithoutClaiming(Machine m)
+    {
+        long UnmovableBlocks() => MemorySnapshot.Capture(m, showCma: false).Zones.Sum(z => z.PageblockCounts[(int)MigrateType.Unmovable]);
+        long before = UnmovableBlocks();
+
         Assert.True(m.TryAllocPages(GfpFlags.HighUserMovable, 0, out var pfn));
+
+        // The page came from an unmovable pageblock (a fallback), and that block, like every other, kept its type.
+        Assert.Equal(MigrateType.Unmovable, m.Allocator.PageblockMigrateType(pfn));
+        Assert.Equal(before, UnmovableBlocks());
         m.AssertConsistent();
-        Assert.NotNull(m.Allocator.ZoneOf(pfn));
     }
 
     [Fact]

@@ -30,22 +30,46 @@ public class PerCpuCacheTests
         using var m = TestMachines.Boot();
         using var go = new ManualResetEventSlim();
         using var drained = new ManualResetEventSlim();
+        bool before = false, after = false;
+        Exception? thrown = null;
         var owner = new Thread(() =>
         {
-            Assert.True(m.TryAllocPages(GfpFlags.Kernel, 0, out var a));
-            m.FreePages(a, 0);
-            go.Set();
+            try
+            {
+                before = m.TryAllocPages(GfpFlags.Kernel, 0, out var a);
+                m.FreePages(a, 0);
+            }
+            catch (Exception e)
+            {
+                thrown = e;
+            }
+            finally
+            {
+                go.Set();
+            }
+
             drained.Wait();
-            Assert.True(m.TryAllocPages(GfpFlags.Kernel, 0, out var b));
-            m.FreePages(b, 0);
+            try
+            {
+                after = m.TryAllocPages(GfpFlags.Kernel, 0, out var b);
+                m.FreePages(b, 0);
+            }
+            catch (Exception e)
+            {
+                thrown ??= e;
+            }
         });
         owner.Start();
         go.Wait();
-        Assert.True(m.Allocator.CachedPages > 0);
+        long cached = m.Allocator.CachedPages;
         m.Allocator.DrainAllPages();
-        Assert.Equal(0, m.Allocator.CachedPages);
+        long afterDrain = m.Allocator.CachedPages;
         drained.Set();
         owner.Join();
+        Assert.Null(thrown);
+        Assert.True(before && after);
+        Assert.True(cached > 0);
+        Assert.Equal(0, afterDrain);
         m.AssertConsistent();
     }
 
@@ -147,18 +171,20 @@ public class PerCpuCacheTests
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void RunAndExit(Machine m)
     {
-        var thread = new Thread(() =>
+        TestThreads.RunAndAssert(1, _ =>
         {
             var pfns = new List<Pfn>();
             for (int i = 0; i < 10; i++)
             {
-                Assert.True(m.TryAllocPages(GfpFlags.Kernel, 0, out var pfn));
+                if (!m.TryAllocPages(GfpFlags.Kernel, 0, out var pfn))
+                {
+                    throw new InvalidOperationException($"allocation {i} failed");
+                }
+
                 pfns.Add(pfn);
             }
 
             pfns.ForEach(p => m.FreePages(p, 0));
         });
-        thread.Start();
-        thread.Join();
     }
 }

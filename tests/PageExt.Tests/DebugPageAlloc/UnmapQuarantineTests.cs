@@ -221,7 +221,7 @@ public sealed unsafe class UnmapQuarantineTests(ITestOutputHelper output)
         output.WriteLine($"seed {seed}");
         using var machine = DebugPageAllocMachines.Boot(
             new DebugPageAllocSettings { DebugPagealloc = true, GuardPageMinOrder = 2, MaxProtectedRanges = 32 }, out var feature, cpus: 2);
-        var threads = Enumerable.Range(0, 2).Select(t => new Thread(() =>
+        TestThreads.RunAndAssert(2, t =>
         {
             var random = new Random(seed + t);
             var live = new List<(Pfn, int)>();
@@ -248,10 +248,7 @@ public sealed unsafe class UnmapQuarantineTests(ITestOutputHelper output)
             {
                 machine.FreePages(pfn, order);
             }
-        })).ToList();
-
-        threads.ForEach(t => t.Start());
-        threads.ForEach(t => t.Join());
+        });
         machine.Allocator.DrainAllPages();
         Assert.Equal(0, machine.Allocator.BadPageCount);
         machine.AssertAllConsistent(feature);

@@ -91,6 +91,28 @@ public partial class PageOwnerFormatTests
         Assert.Contains(" Flags          C  \n", output.ToString(), StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// 3.19 kept each page's trace in page_ext and had no sentinel handles; a page whose stack was
+    /// not captured prints as an empty saved trace does on x86: the ULONG_MAX terminator alone.
+    /// </summary>
+    [Fact]
+    public void Seed_2014_dump_prints_sentinel_stacks_as_an_empty_trace_never_their_marker_bytes()
+    {
+        using var m = TestMachines.Boot(cmdline: "page_owner=on");
+        Assert.True(m.PageOwner.EarlyAllocatedPages > 0);
+        var output = new StringWriter();
+        PageOwnerDump.Write(output, m.PageOwner, DumpFormat.Seed2014);
+        string text = output.ToString();
+        Assert.DoesNotContain("53454e54494e454c", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("early_stack", text, StringComparison.Ordinal);
+        var early = text.Split("\n\n", StringSplitOptions.RemoveEmptyEntries)
+            .Select(b => b.Split('\n'))
+            .Where(lines => lines[0] == "Page allocated via order 0, mask 0x0")
+            .ToList();
+        Assert.Equal(m.PageOwner.EarlyAllocatedPages, early.Count);
+        Assert.All(early, lines => Assert.Equal([" [<ffffffffffffffff>] 0xffffffffffffffff"], lines[2..]));
+    }
+
     [Fact]
     public void Dump_can_start_at_a_pfn_like_lseek()
     {

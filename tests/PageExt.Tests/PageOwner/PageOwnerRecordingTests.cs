@@ -152,7 +152,7 @@ public class PageOwnerRecordingTests
         Console.WriteLine($"seed {seed}");
         using var m = TestMachines.Boot(cmdline: "page_owner=on");
         var kept = new List<Pfn>[4];
-        var threads = Enumerable.Range(0, 4).Select(t => new Thread(() =>
+        TestThreads.RunAndAssert(4, t =>
         {
             var rng = new Random(seed + t);
             var mine = kept[t] = [];
@@ -168,9 +168,7 @@ public class PageOwnerRecordingTests
                     mine.Add(pfn);
                 }
             }
-        })).ToList();
-        threads.ForEach(t => t.Start());
-        threads.ForEach(t => t.Join());
+        });
         long live = kept.Sum(k => k.Count);
         // One call path, one stack, holding exactly the pages still held.
         var stacks = PageExt.PageOwner.PageOwnerStacks.Collect(m.PageOwner).Where(s => s.BasePages > 0).ToArray();

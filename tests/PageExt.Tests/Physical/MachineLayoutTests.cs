@@ -4,6 +4,7 @@ using PageExt.Zones;
 
 namespace PageExt.Tests.Physical;
 
+[Collection(ProcessWideCollection.Name)]
 public class MachineLayoutTests
 {
     [Fact]
