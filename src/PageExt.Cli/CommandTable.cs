@@ -18,6 +18,8 @@ internal static class CommandTable
 
     public static int Run(IReadOnlyList<string> args, CliContext context)
     {
+        bool verbose = ErrorHandler.DebugFromEnvironment || args.Contains(ErrorHandler.VerboseOption);
+        args = [.. args.Where(a => a != ErrorHandler.VerboseOption)];
         if (args.Count == 0 || args[0] is "-h" or "--help" or "help")
         {
             PrintUsage(context.Stdout);
@@ -28,7 +30,8 @@ internal static class CommandTable
         {
             if (command.Name == args[0])
             {
-                return command.Run(args.Skip(1).ToArray(), context);
+                string[] rest = [.. args.Skip(1)];
+                return ErrorHandler.Run(command.Name, () => command.Run(rest, context), context, verbose);
             }
         }
 

@@ -34,7 +34,7 @@ internal sealed class DemoCommand : ICliCommand
         }
 
         var ops = DemoWorkload.Generate(machine.Zones.Sum(z => z.ManagedPages), options.Seed, options.Steps);
-        var (allocated, failed, freed, _) = WorkloadRunner.Run(machine, ops, TextWriter.Null);
+        var (_, allocated, failed, freed, _) = WorkloadRunner.Run(machine, ops);
         var output = context.Stdout;
         output.WriteLine($"# pageext demo: {machine.Description.MemoryBytes >> 20} MiB, {machine.Nodes.Count} node(s), workload seed {options.Seed}: {allocated} allocations ({failed} failed), {freed} frees");
         output.WriteLine("# /proc/buddyinfo");

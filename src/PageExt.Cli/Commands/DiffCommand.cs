@@ -22,15 +22,8 @@ internal sealed class DiffCommand : ICliCommand
             return parsed.ExitCode;
         }
 
-        if (!ReportArguments.TryLoad(parsed.Files[0], context, "diff", out var before))
-        {
-            return before is null ? 1 : 2;
-        }
-
-        if (!ReportArguments.TryLoad(parsed.Files[1], context, "diff", out var after))
-        {
-            return after is null ? 1 : 2;
-        }
+        var before = ReportArguments.Load(parsed.Files[0], context, "diff");
+        var after = ReportArguments.Load(parsed.Files[1], context, "diff");
 
         DiffReport.Write(context.Stdout, before, after, parsed.Limit, parsed.PageBytes);
         context.Stdout.Flush();

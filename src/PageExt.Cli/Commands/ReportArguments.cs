@@ -1,4 +1,3 @@
-using System.Diagnostics.CodeAnalysis;
 using PageExt.Analysis.Dump;
 using PageExt.Analysis.Reports;
 
@@ -75,30 +74,21 @@ internal sealed record ReportArguments(IReadOnlyList<string> Files, int Limit, i
         }
     }
 
-    /// <returns>False with <paramref name="totals"/> null when the file cannot be opened, or set when it is not a dump.</returns>
-    public static bool TryLoad(string path, CliContext context, string command, [NotNullWhen(true)] out DumpTotals? totals)
+    /// <exception cref="CliException">The file cannot be opened (exit 1) or is not a page_owner dump (exit 2).</exception>
+    public static DumpTotals Load(string path, CliContext context, string command)
     {
-        totals = null;
-        if (!CommandIo.TryOpenInput(path, context, command, out var input, out long length))
+        using var input = CommandIo.OpenInput(path, context, out long length);
+        var log = new DiagnosticLog();
+        var progress = context.StderrIsTerminal ? new ProgressBar(context.Stderr, length) : null;
+        var totals = DumpTotals.Load(input, log, progress is null ? null : progress.Report);
+        progress?.Clear();
+        string where = path == "-" ? "<stdin>" : path;
+        log.WriteTo(context.Stderr, $"pageext {command}: {where}");
+        if (totals.Records == 0 && log.SkippedRecords > 0)
         {
-            return false;
+            throw new CliException($"{where}: not a page_owner dump: no line starts a record (\"Page allocated via order ...\")", ExitCodes.BadInput);
         }
 
-        using (input)
-        {
-            var log = new DiagnosticLog();
-            var progress = context.StderrIsTerminal ? new ProgressBar(context.Stderr, length) : null;
-            totals = DumpTotals.Load(input, log, progress is null ? null : progress.Report);
-            progress?.Clear();
-            string where = path == "-" ? "<stdin>" : path;
-            log.WriteTo(context.Stderr, $"pageext {command}: {where}");
-            if (totals.Records == 0 && log.SkippedRecords > 0)
-            {
-                context.Stderr.WriteLine($"pageext {command}: {where}: not a page_owner dump: no line starts a record (\"Page allocated via order ...\")");
-                return false;
-            }
-
-            return true;
-        }
+        return totals;
     }
 }

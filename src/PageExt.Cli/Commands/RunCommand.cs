@@ -1,3 +1,4 @@
+using PageExt.Cli.Files;
 using PageExt.Cli.Workloads;
 using PageExt.PageOwner;
 using PageExt.Views;
@@ -33,116 +34,136 @@ internal sealed class RunCommand : ICliCommand
             return 2;
         }
 
-        IReadOnlyList<WorkloadOp> ops;
+        // Every input and output is checked, and every output opened, before the machine boots.
         if (options.Workload is not null)
         {
-            if (!TryReadWorkload(options.Workload, context, out ops))
-            {
-                return 2;
-            }
-        }
-        else
-        {
-            ops = [];
+            InputFile.Check("workload", options.Workload);
         }
 
+        var outputs = OutputFile.OpenAll(
+            [
+                ("--record", options.Record),
+                ("--page-owner", options.PageOwner),
+                ("--page-owner-stacks", options.PageOwnerStacks),
+                ("--pagetypeinfo", options.PageTypeInfo),
+                ("--buddyinfo", options.BuddyInfo),
+                ("--log", options.Log),
+            ],
+            [options.Workload],
+            context);
+        try
+        {
+            return Run(machineOptions, options, outputs, context);
+        }
+        finally
+        {
+            foreach (var output in outputs)
+            {
+                output.Dispose();
+            }
+        }
+    }
+
+    private static int Run(MachineOptions machineOptions, RunOptions options, OutputFile[] outputs, CliContext context)
+    {
+        OutputFile? Output(string option) => outputs.FirstOrDefault(o => o.Option == option);
+        using var workload = options.Workload is null ? null : OpenWorkload(options.Workload, context);
         using var machine = machineOptions.Boot(context);
         if (machine is null)
         {
-            return 2;
-        }
-
-        if (options.Workload is null)
-        {
-            ops = DemoWorkload.Generate(machine.Zones.Sum(z => z.ManagedPages), machineOptions.Seed, machineOptions.Steps);
+            return ExitCodes.Usage;
         }
 
         if ((options.PageOwner is not null || options.PageOwnerStacks is not null) && !machine.PageOwner.IsEnabled)
         {
-            context.Stderr.WriteLine("pageext run: --page-owner and --page-owner-stacks need page_owner=on on the command line (--cmdline \"page_owner=on\")");
-            return 2;
+            throw new CliException("--page-owner and --page-owner-stacks need page_owner=on on the command line (--cmdline \"page_owner=on\")");
         }
 
-        var (allocated, failed, freed, skipped) = WorkloadRunner.Run(machine, ops, context.Stderr);
-        context.Stderr.WriteLine($"pageext run: {ops.Count} operations: {allocated} allocations, {failed} failed, {freed} frees, {skipped} frees skipped");
-        if (options.Record is not null)
+        var record = Output("--record");
+        if (record is not null)
         {
-            Output.Write(options.Record, context, w => WorkloadFile.Write(w, ops));
+            WorkloadFile.WriteHeader(record.Writer);
+        }
+
+        WorkloadRunner.Counts counts;
+        if (workload is null)
+        {
+            var ops = DemoWorkload.Generate(machine.Zones.Sum(z => z.ManagedPages), machineOptions.Seed, machineOptions.Steps);
+            counts = WorkloadRunner.Run(machine, ops, replayed: record is null ? null : op => WorkloadFile.WriteOp(record.Writer, op));
+            context.Stderr.WriteLine($"pageext run: built-in workload, {counts.Operations} operations: {counts.Allocated} allocations, "
+                + $"{counts.Failed} failed once memory was full (as intended; their frees skipped), {counts.Freed} frees");
+        }
+        else
+        {
+            string where = options.Workload == "-" ? "<stdin>" : options.Workload!;
+            var log = new CappedLog(context.Stderr, $"pageext run: {where}");
+            var ops = WorkloadFile.Read(workload, (line, message) => log.Add("bad line", $"line {line}: {message}; skipped"));
+            counts = WorkloadRunner.Run(
+                machine,
+                ops,
+                failedAllocation: op => log.Add("failed allocation", $"line {op.Line}: allocation of '{op.Id}' (order {op.Order}) failed; its free will be skipped"),
+                replayed: record is null ? null : op => WorkloadFile.WriteOp(record.Writer, op));
+            log.WriteSummary();
+            if (counts.Operations == 0)
+            {
+                throw new CliException($"{where}: no usable operation in the workload", ExitCodes.BadInput);
+            }
+
+            context.Stderr.WriteLine($"pageext run: {counts.Operations} operations: {counts.Allocated} allocations, {counts.Failed} failed, {counts.Freed} frees, {counts.Skipped} frees skipped");
         }
 
         machine.PageOwner.CountThreshold = options.StacksThreshold;
-        bool any = false;
-        if (options.PageOwner is not null)
+        if (Output("--page-owner") is { } pageOwner)
         {
-            any = true;
-            Output.Write(options.PageOwner, context, w => PageOwnerDump.Write(w, machine.PageOwner, options.DumpFormat));
+            PageOwnerDump.Write(pageOwner.Writer, machine.PageOwner, options.DumpFormat);
         }
 
-        if (options.PageOwnerStacks is not null)
+        if (Output("--page-owner-stacks") is { } stacks)
         {
-            any = true;
-            Output.Write(options.PageOwnerStacks, context, w => PageOwnerStacks.WriteStacks(w, machine.PageOwner));
+            PageOwnerStacks.WriteStacks(stacks.Writer, machine.PageOwner);
         }
 
         var snapshot = ProcFiles.Snapshot(machine);
-        if (options.PageTypeInfo is not null)
+        if (Output("--pagetypeinfo") is { } pageTypeInfo)
         {
-            any = true;
-            Output.Write(options.PageTypeInfo, context, w => PageTypeInfo.Write(w, snapshot));
+            PageTypeInfo.Write(pageTypeInfo.Writer, snapshot);
         }
 
-        if (options.BuddyInfo is not null)
+        if (Output("--buddyinfo") is { } buddyInfo)
         {
-            any = true;
-            Output.Write(options.BuddyInfo, context, w => BuddyInfo.Write(w, snapshot));
+            BuddyInfo.Write(buddyInfo.Writer, snapshot);
         }
 
-        if (options.Log is not null)
+        if (Output("--log") is { } log2)
         {
-            any = true;
-            Output.Write(options.Log, context, w => w.Write(string.Join('\n', machine.Log.Lines) + "\n"));
+            log2.Writer.Write(string.Join('\n', machine.Log.Lines) + "\n");
         }
 
-        if (!any)
+        if (outputs.Length == 0)
         {
             BuddyInfo.Write(context.Stdout, snapshot);
             context.Stdout.Write('\n');
             PageTypeInfo.Write(context.Stdout, snapshot);
         }
 
-        return 0;
+        // Only now, with every report written, do the files replace what was there.
+        foreach (var output in outputs)
+        {
+            output.Commit();
+        }
+
+        return ExitCodes.Success;
     }
 
-    private static bool TryReadWorkload(string path, CliContext context, out IReadOnlyList<WorkloadOp> ops)
+    private static StreamReader OpenWorkload(string path, CliContext context)
     {
-        ops = [];
         try
         {
-            using var reader = path == "-" ? new StreamReader(context.OpenStdin()) : new StreamReader(path);
-            var (parsed, errors) = WorkloadFile.Parse(reader);
-            foreach (var error in errors)
-            {
-                context.Stderr.WriteLine($"{path}: {error}");
-            }
-
-            if (parsed.Count == 0)
-            {
-                context.Stderr.WriteLine($"pageext run: {path}: no usable operation in the workload");
-                return false;
-            }
-
-            ops = parsed;
-            return true;
+            return path == "-" ? new StreamReader(context.OpenStdin()) : new StreamReader(path);
         }
-        catch (IOException ex)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            context.Stderr.WriteLine($"pageext run: cannot read workload {path}: {ex.Message}");
-            return false;
-        }
-        catch (UnauthorizedAccessException ex)
-        {
-            context.Stderr.WriteLine($"pageext run: cannot read workload {path}: {ex.Message}");
-            return false;
+            throw InputFile.CannotOpen("workload", path, e);
         }
     }
 }

@@ -1,5 +1,6 @@
 using PageExt.Analysis.Dump;
 using PageExt.Analysis.Sort;
+using PageExt.Cli.Files;
 
 namespace PageExt.Cli.Commands;
 
@@ -34,41 +35,28 @@ internal sealed class SortCommand : ICliCommand
             return parsed.ExitCode;
         }
 
-        if (!CommandIo.TryOpenInput(options.Input, context, "sort", out var input, out long length))
+        InputFile.Check("input", options.Input);
+        using var output = OutputFile.OpenAll([("output", options.Output)], [options.Input], context)[0];
+        using var input = CommandIo.OpenInput(options.Input, context, out long length);
+        var log = new DiagnosticLog(options.Debug ? int.MaxValue : 50);
+        var progress = context.StderrIsTerminal ? new ProgressBar(context.Stderr, length) : null;
+        var result = PageOwnerSorter.Run(
+            options,
+            input,
+            output.Stream,
+            log,
+            progress is null ? null : progress.Report,
+            output.IsStdout ? null : context.Stdout.WriteLine);
+        progress?.Clear();
+        string where = options.Input == "-" ? "<stdin>" : options.Input;
+        log.WriteTo(context.Stderr, $"pageext sort: {where}");
+        if (result.UnusableReason is { } reason)
         {
-            return 1;
+            // The old output, if any, stays as it was: the report is not committed.
+            throw new CliException($"{where}: {reason}", ExitCodes.BadInput);
         }
 
-        using (input)
-        {
-            if (!CommandIo.TryOpenOutput(options.Output, context, "sort", out var output))
-            {
-                return 1;
-            }
-
-            using (output)
-            {
-                var log = new DiagnosticLog(options.Debug ? int.MaxValue : 50);
-                var progress = context.StderrIsTerminal ? new ProgressBar(context.Stderr, length) : null;
-                bool reportToStdout = options.Output == "-";
-                var result = PageOwnerSorter.Run(
-                    options,
-                    input,
-                    output,
-                    log,
-                    progress is null ? null : progress.Report,
-                    reportToStdout ? null : context.Stdout.WriteLine);
-                progress?.Clear();
-                string where = options.Input == "-" ? "<stdin>" : options.Input;
-                log.WriteTo(context.Stderr, $"pageext sort: {where}");
-                if (result.UnusableReason is { } reason)
-                {
-                    context.Stderr.WriteLine($"pageext sort: {where}: {reason}");
-                    return 2;
-                }
-            }
-        }
-
+        output.Commit();
         return 0;
     }
 }

@@ -22,10 +22,7 @@ internal sealed class TopCommand : ICliCommand
             return parsed.ExitCode;
         }
 
-        if (!ReportArguments.TryLoad(parsed.Files[0], context, "top", out var totals))
-        {
-            return totals is null ? 1 : 2;
-        }
+        var totals = ReportArguments.Load(parsed.Files[0], context, "top");
 
         TopReport.Write(context.Stdout, totals, parsed.Limit, parsed.PageBytes);
         context.Stdout.Flush();

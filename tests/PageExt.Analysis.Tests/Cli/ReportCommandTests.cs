@@ -9,7 +9,7 @@ public sealed class ReportCommandTests
     {
         var stdout = new StringWriter();
         var stderr = new StringWriter();
-        int exit = command.Run(args, new CliContext(stdout, stderr, () => new MemoryStream()));
+        int exit = CommandTable.Run([command.Name, .. args], new CliContext(stdout, stderr, () => new MemoryStream()));
         return (exit, stdout.ToString(), stderr.ToString());
     }
 

@@ -86,7 +86,7 @@ public class CliCommandTests
 
     [Theory]
     [InlineData(new[] { "run", "--page-owner", "-" }, "need page_owner=on")]
-    [InlineData(new[] { "run", "--workload", "/nonexistent/workload" }, "cannot read workload")]
+    [InlineData(new[] { "run", "--workload", "/nonexistent/workload" }, "cannot open workload '/nonexistent/workload': no such file")]
     [InlineData(new[] { "run", "--page-owner-format", "1999" }, "modern or 2014")]
     [InlineData(new[] { "demo", "--cmdline", "page_owner=perhaps" }, "page_owner: 'perhaps' is not a boolean")]
     [InlineData(new[] { "demo", "--memory", "12Q" }, "--memory takes a size")]

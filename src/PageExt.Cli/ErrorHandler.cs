@@ -1,0 +1,65 @@
+using PageExt.Boot;
+
+namespace PageExt.Cli;
+
+/// <summary>
+/// The one top-level handler: every failure of a command reaches the user as one line that names
+/// what is at fault, with a documented exit code (<see cref="ExitCodes"/>). An expected failure
+/// (<see cref="CliException"/>, a boot command line or machine the library refuses, a file the OS
+/// refuses) prints its message; anything else is a bug and says so, with a hint to rerun with
+/// PAGEEXT_DEBUG=1 (or --verbose), which adds the full trace for a bug report.
+/// </summary>
+internal static class ErrorHandler
+{
+    public const string DebugVariable = "PAGEEXT_DEBUG";
+
+    public const string VerboseOption = "--verbose";
+
+    public static bool DebugFromEnvironment => Environment.GetEnvironmentVariable(DebugVariable) is { Length: > 0 } value && value != "0";
+
+    public static int Run(string command, Func<int> body, CliContext context, bool verbose)
+    {
+        try
+        {
+            return body();
+        }
+        catch (Exception e)
+        {
+            var (message, exitCode) = Describe(e);
+            context.Stderr.WriteLine($"pageext {command}: {message}");
+            if (verbose)
+            {
+                context.Stderr.WriteLine(e.ToString());
+            }
+
+            context.Stderr.Flush();
+            return exitCode;
+        }
+    }
+
+    /// <summary>The one line and the exit code for a failure.</summary>
+    public static (string Message, int ExitCode) Describe(Exception e) => e switch
+    {
+        CliException cli => (cli.Message, cli.ExitCode),
+        BootParameterException boot => ("bad boot command line: " + OneLine(boot), ExitCodes.Usage),
+        InsufficientMemoryException memory => ("cannot boot: " + OneLine(memory), ExitCodes.Usage),
+        UnauthorizedAccessException or IOException => (OneLine(e), ExitCodes.Usage),
+        _ => ($"internal error: {e.GetType().Name}: {OneLine(e)}. This is a bug in PageExt: rerun with {DebugVariable}=1 to see the trace, and report it.", ExitCodes.InternalError),
+    };
+
+    /// <summary>
+    /// An exception's message without the runtime's decorations: the first line only, without
+    /// " (Parameter 'x')" and "Actual value was ...", which name code, not the user's input.
+    /// </summary>
+    public static string OneLine(Exception e)
+    {
+        string message = e.Message;
+        if (e is ArgumentException { ParamName: { } name })
+        {
+            message = message.Replace($" (Parameter '{name}')", "", StringComparison.Ordinal);
+        }
+
+        int newline = message.IndexOfAny(['\r', '\n']);
+        return (newline >= 0 ? message[..newline] : message).Trim();
+    }
+}
