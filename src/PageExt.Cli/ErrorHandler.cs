@@ -1,3 +1,5 @@
+using System.CommandLine;
+using System.CommandLine.Invocation;
 using PageExt.Boot;
 
 namespace PageExt.Cli;
@@ -17,16 +19,22 @@ internal static class ErrorHandler
 
     public static bool DebugFromEnvironment => Environment.GetEnvironmentVariable(DebugVariable) is { Length: > 0 } value && value != "0";
 
-    public static int Run(string command, Func<int> body, CliContext context, bool verbose)
+    public static int Run(string command, Func<int> body, CliContext context, bool verbose) =>
+        Run(command, body, context, verbose, out _);
+
+    /// <param name="failed">True when the body threw and the code is the failure's.</param>
+    public static int Run(string command, Func<int> body, CliContext context, bool verbose, out bool failed)
     {
+        failed = false;
         try
         {
             return body();
         }
         catch (Exception e)
         {
+            failed = true;
             var (message, exitCode) = Describe(e);
-            context.Stderr.WriteLine($"pageext {command}: {message}");
+            context.Stderr.WriteLine($"{(command.Length > 0 ? "pageext " + command : "pageext")}: {message}");
             if (verbose)
             {
                 context.Stderr.WriteLine(e.ToString());
@@ -35,6 +43,24 @@ internal static class ErrorHandler
             context.Stderr.Flush();
             return exitCode;
         }
+    }
+
+    /// <summary>
+    /// A command line the parser rejected: System.CommandLine's messages (one a line, with its
+    /// suggestions for a misspelled option or command), then where to find the usage. Exit 1.
+    /// </summary>
+    public static int UsageError(ParseResult parsed, string command, CliContext context)
+    {
+        if (parsed.Action is ParseErrorAction action)
+        {
+            action.ShowHelp = false;
+            action.ShowTypoCorrections = true;
+        }
+
+        // The suggestions too go to stderr: stdout carries only what a command was asked for.
+        parsed.Invoke(new InvocationConfiguration { Output = context.Stderr, Error = context.Stderr, EnableDefaultExceptionHandler = false });
+        context.Stderr.WriteLine($"Run 'pageext {(command.Length > 0 ? command + " " : "")}--help' for usage.");
+        return ExitCodes.Usage;
     }
 
     /// <summary>The one line and the exit code for a failure.</summary>

@@ -1,3 +1,6 @@
+using System.CommandLine;
+using System.Runtime.CompilerServices;
+
 namespace PageExt.Cli;
 
 /// <summary>
@@ -17,4 +20,24 @@ internal static class ExitCodes
 
     /// <summary>An unexpected exception: a bug in PageExt (sysexits.h EX_SOFTWARE).</summary>
     public const int InternalError = 70;
+
+    /// <summary>diff(1)'s convention, which `pageext diff` follows: 1 when the inputs differ...</summary>
+    public const int DiffChanges = 1;
+
+    /// <summary>...and 2 for any trouble, a usage error included.</summary>
+    public const int DiffTrouble = 2;
+
+    private static readonly ConditionalWeakTable<Command, object> s_trouble = [];
+
+    /// <summary>Every failure of this command exits with <paramref name="code"/> (diff's "trouble"), whatever its kind.</summary>
+    public static T WithTroubleExitCode<T>(this T command, int code)
+        where T : Command
+    {
+        s_trouble.AddOrUpdate(command, code);
+        return command;
+    }
+
+    /// <summary>The exit code of a failure of <paramref name="command"/>: its trouble code if it has one.</summary>
+    public static int ForFailure(Command? command, int code) =>
+        command is not null && s_trouble.TryGetValue(command, out var trouble) ? (int)trouble : code;
 }

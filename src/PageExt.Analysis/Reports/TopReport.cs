@@ -41,7 +41,7 @@ internal static class TopReport
         }
     }
 
-    private static List<TotalsEntry> Ranked(IReadOnlyList<TotalsEntry> entries) =>
+    internal static List<TotalsEntry> Ranked(IReadOnlyList<TotalsEntry> entries) =>
         entries.OrderByDescending(e => e.Pages).ThenByDescending(e => e.Records).ThenBy(e => e.Key, StringComparer.Ordinal).ToList();
 
     private static string Share(long part, long whole) => whole == 0 ? "-" : $"{part * 100.0 / whole:F1}%";

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using PageExt.Cli.Files;
 using PageExt.Cli.Workloads;
 using PageExt.PageOwner;
@@ -13,27 +14,23 @@ namespace PageExt.Cli.Commands;
 /// </summary>
 internal sealed class RunCommand : ICliCommand
 {
-    private const string Usage = """
-        Usage: pageext run [--memory SIZE] [--nodes N] [--cmdline "..."] [--seed N] [--steps N]
-                           [--workload FILE|-] [--record FILE]
-                           [--page-owner PATH] [--page-owner-format modern|2014]
-                           [--page-owner-stacks PATH] [--stacks-threshold N]
-                           [--pagetypeinfo PATH] [--buddyinfo PATH] [--log PATH]
-        Without any output option, buddyinfo and pagetypeinfo go to standard output.
-        """;
-
-    public string Name => "run";
-
-    public string Summary => "boot with a command line, replay a workload, write page_owner, page_owner_stacks, pagetypeinfo, buddyinfo";
-
-    public int Run(IReadOnlyList<string> args, CliContext context)
+    public Command Create(CliContext context)
     {
-        if (!MachineOptions.TryParse(args, context, out var machineOptions, out var rest) || !RunOptions.TryParse(rest, context, out var options))
-        {
-            context.Stderr.WriteLine(Usage);
-            return 2;
-        }
+        var machineOptions = new MachineOptionSet();
+        var runOptions = new RunOptions.Set();
+        var command = new Command("run", "Boot with a command line, replay a workload, write page_owner, page_owner_stacks, pagetypeinfo, buddyinfo, dmesg. "
+            + "PATH may be `-` for standard output; without any output option, buddyinfo and pagetypeinfo go to standard output.");
+        machineOptions.AddTo(command);
+        runOptions.AddTo(command);
+        command.SetAction(parsed => Run(machineOptions.Read(parsed, context), runOptions.Read(parsed), context));
+        return command.WithExamples(
+            ("pageext run --cmdline \"page_owner=on\" --page-owner dump.txt", "the built-in workload's page_owner dump"),
+            ("pageext run --cmdline \"page_owner=on\" --workload my.workload --page-owner-stacks -", "replay a workload file, print page_owner_stacks"),
+            ("pageext run --steps 20000 --record demo.workload", "record the built-in workload to edit and replay it"));
+    }
 
+    private static int Run(MachineOptions machineOptions, RunOptions options, CliContext context)
+    {
         // Every input and output is checked, and every output opened, before the machine boots.
         if (options.Workload is not null)
         {
@@ -74,6 +71,8 @@ internal sealed class RunCommand : ICliCommand
             return ExitCodes.Usage;
         }
 
+        BootLog.WarnUnknownParameters(machine, context);
+
         if ((options.PageOwner is not null || options.PageOwnerStacks is not null) && !machine.PageOwner.IsEnabled)
         {
             throw new CliException("--page-owner and --page-owner-stacks need page_owner=on on the command line (--cmdline \"page_owner=on\")");
@@ -89,7 +88,9 @@ internal sealed class RunCommand : ICliCommand
         if (workload is null)
         {
             var ops = DemoWorkload.Generate(machine.Zones.Sum(z => z.ManagedPages), machineOptions.Seed, machineOptions.Steps);
-            counts = WorkloadRunner.Run(machine, ops, replayed: record is null ? null : op => WorkloadFile.WriteOp(record.Writer, op));
+            using var progress = Progress.Start(context, "run", ops.Count);
+            counts = WorkloadRunner.Run(machine, ops, replayed: record is null ? null : op => WorkloadFile.WriteOp(record.Writer, op), progress: progress.Report);
+            progress.Dispose();
             context.Stderr.WriteLine($"pageext run: built-in workload, {counts.Operations} operations: {counts.Allocated} allocations, "
                 + $"{counts.Failed} failed once memory was full (as intended; their frees skipped), {counts.Freed} frees");
         }
@@ -98,11 +99,14 @@ internal sealed class RunCommand : ICliCommand
             string where = options.Workload == "-" ? "<stdin>" : options.Workload!;
             var log = new CappedLog(context.Stderr, $"pageext run: {where}");
             var ops = WorkloadFile.Read(workload, (line, message) => log.Add("bad line", $"line {line}: {message}; skipped"));
+            using var progress = Progress.Start(context, "run", 0);
             counts = WorkloadRunner.Run(
                 machine,
                 ops,
                 failedAllocation: op => log.Add("failed allocation", $"line {op.Line}: allocation of '{op.Id}' (order {op.Order}) failed; its free will be skipped"),
-                replayed: record is null ? null : op => WorkloadFile.WriteOp(record.Writer, op));
+                replayed: record is null ? null : op => WorkloadFile.WriteOp(record.Writer, op),
+                progress: progress.Report);
+            progress.Dispose();
             log.WriteSummary();
             if (counts.Operations == 0)
             {

@@ -1,3 +1,5 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
 using PageExt.Analysis.Dump;
 using PageExt.Analysis.Sort;
 using PageExt.Cli.Files;
@@ -13,11 +15,55 @@ namespace PageExt.Cli.Commands;
 /// </summary>
 internal sealed class SortCommand : ICliCommand
 {
-    public string Name => "sort";
+    public Command Create(CliContext context)
+    {
+        // page_owner_sort's exact getopt_long syntax (bundled short options, unique prefixes of long
+        // options, --opt=value, options after the files) is parsed by SortCommandLine, the port of
+        // the C tool; System.CommandLine hands it every token unchanged.
+        var arguments = new Argument<string[]>("arguments")
+        {
+            Arity = ArgumentArity.ZeroOrMore,
+            CaptureRemainingTokens = true,
+            HelpName = "options-and-files",
+            Description = "page_owner_sort's options and files, below",
+        };
+        var command = new Command("sort", "page_owner_sort-compatible report of a page_owner dump (also json, csv, folded)")
+        {
+            arguments,
+        };
+        command.SetAction(parsed => Run(Tokens(parsed, command), context));
+        return command
+            .WithDetails("page_owner_sort's options:\n" + SortCommandLine.ModernUsage[SortCommandLine.ModernUsage.IndexOf('\n', StringComparison.Ordinal)..].TrimStart('\n'))
+            .WithExamples(
+            ("pageext sort page_owner_full.txt sorted.txt", "group identical records, most frequent first (the kernel tool's default)"),
+            ("pageext sort --cull=stacktrace -s dump.txt -", "one entry per stack, largest first, to stdout"),
+            ("pageext sort --format=folded dump.txt.gz stacks.folded", "folded stacks for flamegraph.pl"),
+            ("pageext sort --compat=2014 old_dump.txt sorted.txt", "the 3.19 tool's behaviour"));
+    }
 
-    public string Summary => "page_owner_sort-compatible report of a page_owner dump (also json/csv/folded)";
+    /// <summary>The tokens after `sort` as the user typed them (response files expanded), "--" included.</summary>
+    private static List<string> Tokens(ParseResult parsed, Command command)
+    {
+        var tokens = new List<string>();
+        bool seen = false;
+        foreach (var token in parsed.Tokens)
+        {
+            if (!seen)
+            {
+                seen = token.Type == TokenType.Command && token.Value == command.Name;
+                continue;
+            }
 
-    public int Run(IReadOnlyList<string> args, CliContext context)
+            if (token.Value != ErrorHandler.VerboseOption || token.Type != TokenType.Option)
+            {
+                tokens.Add(token.Value);
+            }
+        }
+
+        return tokens;
+    }
+
+    private static int Run(IReadOnlyList<string> args, CliContext context)
     {
         var parsed = SortCommandLine.Parse(args);
         if (parsed.Options is not { } options)

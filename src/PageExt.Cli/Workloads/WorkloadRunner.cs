@@ -16,7 +16,8 @@ internal static class WorkloadRunner
 
     /// <param name="failedAllocation">Told of each allocation that failed (null: only counted, as for the built-in workload, which fails by design once memory is full).</param>
     /// <param name="replayed">Told of each operation once it has run (to record the run).</param>
-    public static Counts Run(Machine machine, IEnumerable<WorkloadOp> ops, Action<WorkloadOp>? failedAllocation = null, Action<WorkloadOp>? replayed = null)
+    /// <param name="progress">Told of the operations done so far, once a window.</param>
+    public static Counts Run(Machine machine, IEnumerable<WorkloadOp> ops, Action<WorkloadOp>? failedAllocation = null, Action<WorkloadOp>? replayed = null, Action<long>? progress = null)
     {
         var sites = new CallSites();
         var live = new Dictionary<string, (Pfn Pfn, int Order)>(StringComparer.Ordinal);
@@ -70,6 +71,8 @@ internal static class WorkloadRunner
 
                 replayed?.Invoke(op);
             }
+
+            progress?.Invoke(operations);
         }
 
         return new Counts(operations, allocated, failed, freed, skipped);

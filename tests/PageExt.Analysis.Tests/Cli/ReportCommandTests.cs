@@ -9,7 +9,8 @@ public sealed class ReportCommandTests
     {
         var stdout = new StringWriter();
         var stderr = new StringWriter();
-        int exit = CommandTable.Run([command.Name, .. args], new CliContext(stdout, stderr, () => new MemoryStream()));
+        var context = new CliContext(stdout, stderr, () => new MemoryStream());
+        int exit = CommandTable.Run([command.Create(context).Name, .. args], context);
         return (exit, stdout.ToString(), stderr.ToString());
     }
 
@@ -34,10 +35,17 @@ public sealed class ReportCommandTests
     }
 
     [Fact]
-    public void Report_usage_errors_exit_1()
+    public void Top_usage_errors_exit_1()
     {
-        Assert.Equal(1, Run(new DiffCommand(), TestData.Input("modern-s12.txt")).Exit);
         Assert.Equal(1, Run(new TopCommand(), "--limit", "x", "a").Exit);
         Assert.Equal(1, Run(new TopCommand(), "/nonexistent").Exit);
+    }
+
+    [Fact]
+    public void Diff_exits_2_for_any_trouble_as_diff_1_does()
+    {
+        Assert.Equal(2, Run(new DiffCommand(), TestData.Input("modern-s12.txt")).Exit);
+        Assert.Equal(2, Run(new DiffCommand(), "/nonexistent", "/nonexistent").Exit);
+        Assert.Equal(2, Run(new DiffCommand(), "--limit", "x", "a", "b").Exit);
     }
 }

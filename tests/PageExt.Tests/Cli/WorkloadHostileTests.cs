@@ -11,13 +11,15 @@ public sealed class WorkloadHostileTests : IDisposable
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
-    private (int Exit, string Stdout, string Stderr) RunWorkload(string text, params string[] extra)
+    private (int Exit, string Stdout, string Stderr) RunWorkload(string text, params string[] extra) => RunWorkload(text, "64M", extra);
+
+    private (int Exit, string Stdout, string Stderr) RunWorkload(string text, string memory, params string[] extra)
     {
         string path = Path.Combine(_folder, "w.txt");
         File.WriteAllText(path, text);
         var stdout = new StringWriter();
         var stderr = new StringWriter();
-        int exit = CommandTable.Run(["run", "--memory", "64M", "--workload", path, .. extra], new CliContext(stdout, stderr));
+        int exit = CommandTable.Run(["run", "--memory", memory, "--workload", path, .. extra], new CliContext(stdout, stderr));
         return (exit, stdout.ToString(), stderr.ToString());
     }
 
@@ -83,7 +85,7 @@ public sealed class WorkloadHostileTests : IDisposable
         const int Sites = 10_000;
         var text = string.Concat(Enumerable.Range(0, Sites).Select(i => $"alloc b{i} 0 GFP_KERNEL site_{i}\n"));
         string stacks = Path.Combine(_folder, "stacks.txt");
-        var (exit, _, stderr) = RunWorkload(text, "--memory", "256M", "--cmdline", "page_owner=on", "--page-owner-stacks", stacks);
+        var (exit, _, stderr) = RunWorkload(text, "256M", "--cmdline", "page_owner=on", "--page-owner-stacks", stacks);
         Assert.Equal(0, exit);
         Assert.Contains($"{Sites} operations: {Sites} allocations, 0 failed", stderr, StringComparison.Ordinal);
         string report = File.ReadAllText(stacks);
