@@ -30,8 +30,11 @@ internal static class ErrorHandler
         {
             return body();
         }
-        catch (Exception e)
+        catch (Exception e) when (e is not AccessViolationException)
         {
+            // An access violation (catchable only under legacyCorruptedStateExceptionsPolicy) means
+            // memory is not what the program believes: the process must die by it, as
+            // debug_pagealloc promises, not carry on to print a tidy line.
             failed = true;
             var (message, exitCode) = Describe(e);
             context.Stderr.WriteLine($"{(command.Length > 0 ? "pageext " + command : "pageext")}: {message}");
