@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
+using System.Text.RegularExpressions;
 using PageExt.Analysis.Dump;
 using PageExt.Analysis.Sort;
 using PageExt.Cli.Files;
@@ -71,6 +72,10 @@ internal sealed class SortCommand : ICliCommand
             if (parsed.Message is not null)
             {
                 context.Stderr.WriteLine($"pageext sort: {parsed.Message}");
+                if (Suggestion(parsed.Message) is { } suggestion)
+                {
+                    context.Stderr.WriteLine($"Did you mean {suggestion}?");
+                }
             }
 
             if (parsed.ShowUsage)
@@ -104,5 +109,48 @@ internal sealed class SortCommand : ICliCommand
 
         output.Commit();
         return 0;
+    }
+
+    /// <summary>
+    /// The closest of page_owner_sort's long options to an unrecognised one: System.CommandLine
+    /// suggests for the other commands, but sort's options are the getopt port's, so the names come
+    /// from its usage text.
+    /// </summary>
+    private static string? Suggestion(string message)
+    {
+        var unknown = Regex.Match(message, "unrecognized option '--(?<name>[^'=]+)");
+        if (!unknown.Success)
+        {
+            return null;
+        }
+
+        string given = unknown.Groups["name"].Value;
+        return Regex.Matches(SortCommandLine.ModernUsage, @"--(?<name>[a-z]+)")
+            .Select(m => m.Groups["name"].Value)
+            .Distinct(StringComparer.Ordinal)
+            .Select(name => (Name: name, Distance: Distance(given, name)))
+            .Where(c => c.Distance <= Math.Max(1, c.Name.Length / 3))
+            .OrderBy(c => c.Distance)
+            .Select(c => "--" + c.Name)
+            .FirstOrDefault();
+    }
+
+    /// <summary>Levenshtein distance, small strings only.</summary>
+    private static int Distance(string a, string b)
+    {
+        var previous = Enumerable.Range(0, b.Length + 1).ToArray();
+        for (int i = 1; i <= a.Length; i++)
+        {
+            var current = new int[b.Length + 1];
+            current[0] = i;
+            for (int j = 1; j <= b.Length; j++)
+            {
+                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
+            }
+
+            previous = current;
+        }
+
+        return previous[b.Length];
     }
 }

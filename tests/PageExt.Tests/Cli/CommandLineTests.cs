@@ -93,6 +93,14 @@ public sealed class CommandLineTests
     }
 
     [Fact]
+    public void A_misspelled_sort_option_suggests_page_owner_sort_s_option()
+    {
+        var (exit, _, stderr) = Run("sort", "--cuil=st", "in.txt", "out.txt");
+        Assert.Equal(ExitCodes.Usage, exit);
+        Assert.Contains("Did you mean --cull?", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_response_file_supplies_arguments()
     {
         string rsp = Path.GetTempFileName();
