@@ -3,14 +3,14 @@ namespace PageExt.Analysis.Reports;
 /// <summary>`pageext diff --format csv`: table, deltas, old and new pages and records, label; every changed key.</summary>
 internal static class DiffReportCsv
 {
-    public static void Write(TextWriter output, DumpTotals before, DumpTotals after)
+    public static void Write(TextWriter output, DiffTables tables)
     {
         ReportCsv.Row(output, "table", "delta_pages", "old_pages", "new_pages", "delta_records", "old_records", "new_records", "label");
         foreach (var (table, entries, frames) in new[]
         {
-            ("stack", DiffReport.Compare(before, after, t => t.Stacks), true),
-            ("process", DiffReport.Compare(before, after, t => t.Processes), false),
-            ("allocator", DiffReport.Compare(before, after, t => t.Allocators), false),
+            ("stack", tables.Stacks, true),
+            ("process", tables.Processes, false),
+            ("allocator", tables.Allocators, false),
         })
         {
             foreach (var e in entries)

@@ -8,7 +8,7 @@ namespace PageExt.Analysis.Reports;
 /// </summary>
 internal static class DiffReportJson
 {
-    public static void Write(Stream output, DumpTotals before, DumpTotals after, int pageBytes)
+    public static void Write(Stream output, DumpTotals before, DumpTotals after, DiffTables tables, int pageBytes)
     {
         using var json = new Utf8JsonWriter(output, new JsonWriterOptions { Indented = true });
         json.WriteStartObject();
@@ -16,9 +16,9 @@ internal static class DiffReportJson
         Totals(json, "old", before);
         Totals(json, "new", after);
         json.WriteNumber("deltaPages", after.Pages - before.Pages);
-        Table(json, "stacks", DiffReport.Compare(before, after, t => t.Stacks), frames: true);
-        Table(json, "processes", DiffReport.Compare(before, after, t => t.Processes), frames: false);
-        Table(json, "allocators", DiffReport.Compare(before, after, t => t.Allocators), frames: false);
+        Table(json, "stacks", tables.Stacks, frames: true);
+        Table(json, "processes", tables.Processes, frames: false);
+        Table(json, "allocators", tables.Allocators, frames: false);
         json.WriteEndObject();
     }
 

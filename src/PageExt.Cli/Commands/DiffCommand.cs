@@ -21,13 +21,14 @@ internal sealed class DiffCommand : ICliCommand
         {
             var before = ReportArguments.Load(parsed.GetValue(old)!, context, "diff");
             var after = ReportArguments.Load(parsed.GetValue(@new)!, context, "diff");
+            var tables = DiffTables.Compare(before, after);
             switch (options.Format(parsed))
             {
                 case ReportFormat.Json:
-                    ReportArguments.WriteJson(context.Stdout, s => DiffReportJson.Write(s, before, after, options.PageBytes(parsed)));
+                    ReportArguments.WriteJson(context.Stdout, s => DiffReportJson.Write(s, before, after, tables, options.PageBytes(parsed)));
                     break;
                 case ReportFormat.Csv:
-                    DiffReportCsv.Write(context.Stdout, before, after);
+                    DiffReportCsv.Write(context.Stdout, tables);
                     break;
                 case ReportFormat.Folded:
                     DiffFoldedWriter.Write(context.Stdout, before, after);
@@ -38,10 +39,7 @@ internal sealed class DiffCommand : ICliCommand
             }
 
             context.Stdout.Flush();
-            bool changed = before.Pages != after.Pages || before.Records != after.Records
-                || DiffReport.Compare(before, after, t => t.Stacks).Count > 0
-                || DiffReport.Compare(before, after, t => t.Processes).Count > 0;
-            return changed ? ExitCodes.DiffChanges : ExitCodes.Success;
+            return tables.Changed || before.Pages != after.Pages || before.Records != after.Records ? ExitCodes.DiffChanges : ExitCodes.Success;
         });
         return command.WithTroubleExitCode(ExitCodes.DiffTrouble).WithExamples(
             ("pageext diff before.txt after.txt", "what grew: the leak hunter's view"),
