@@ -1,17 +1,18 @@
+using System.CommandLine;
+
 namespace PageExt.Cli;
 
 /// <summary>
-/// One `pageext` subcommand. Commands are thin: they parse their own arguments (the kernel tools
-/// they mirror use getopt conventions that a generic parser would bend), call a library, and write
-/// through the writers they are handed so tests can capture everything.
+/// One `pageext` subcommand. Adding a command is one new file with a class implementing this and
+/// one line in <see cref="CommandTable.All"/>. <see cref="Create"/> returns the System.CommandLine
+/// definition: options and arguments with descriptions (help, typo suggestions and tab completion
+/// come from them), and an action that returns an exit code from <see cref="ExitCodes"/>. Commands
+/// stay thin: they call a library and write through the context's writers, so tests capture
+/// everything; an expected failure throws <see cref="CliException"/> and the top-level handler
+/// turns it into one line.
 /// </summary>
 internal interface ICliCommand
 {
-    string Name { get; }
-
-    /// <summary>One line for `pageext --help`.</summary>
-    string Summary { get; }
-
-    /// <returns>The process exit code.</returns>
-    int Run(IReadOnlyList<string> args, CliContext context);
+    /// <summary>Builds the command; the context is where its action writes.</summary>
+    Command Create(CliContext context);
 }

@@ -93,12 +93,12 @@ internal sealed class MachineOptions
         }
         catch (Boot.BootParameterException ex)
         {
-            context.Stderr.WriteLine($"pageext: bad boot command line: {ex.Message}");
+            context.Stderr.WriteLine($"pageext: bad boot command line: {ErrorHandler.OneLine(ex)}");
             return null;
         }
         catch (Exception ex) when (ex is ArgumentException or InsufficientMemoryException)
         {
-            context.Stderr.WriteLine($"pageext: cannot boot: {ex.Message}");
+            context.Stderr.WriteLine($"pageext: cannot boot: {ErrorHandler.OneLine(ex)}");
             return null;
         }
     }

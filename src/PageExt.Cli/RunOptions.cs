@@ -1,4 +1,4 @@
-using System.Globalization;
+using System.CommandLine;
 using PageExt.PageOwner;
 
 namespace PageExt.Cli;
@@ -6,76 +6,73 @@ namespace PageExt.Cli;
 /// <summary>The output and workload options of `pageext run`.</summary>
 internal sealed class RunOptions
 {
-    public string? Workload { get; private set; }
+    public string? Workload { get; private init; }
 
-    public string? Record { get; private set; }
+    public string? Record { get; private init; }
 
-    public string? PageOwner { get; private set; }
+    public string? PageOwner { get; private init; }
 
-    public DumpFormat DumpFormat { get; private set; } = DumpFormat.Modern;
+    public DumpFormat DumpFormat { get; private init; } = DumpFormat.Modern;
 
-    public string? PageOwnerStacks { get; private set; }
+    public string? PageOwnerStacks { get; private init; }
 
-    public long StacksThreshold { get; private set; }
+    public long StacksThreshold { get; private init; }
 
-    public string? PageTypeInfo { get; private set; }
+    public string? PageTypeInfo { get; private init; }
 
-    public string? BuddyInfo { get; private set; }
+    public string? BuddyInfo { get; private init; }
 
-    public string? Log { get; private set; }
+    public string? Log { get; private init; }
 
     /// <summary>The HTML report of the machine after the workload: its page_owner records, every pageblock and buddyinfo.</summary>
-    public string? Report { get; private set; }
+    public string? Report { get; private init; }
 
-    public static bool TryParse(IReadOnlyList<string> args, CliContext context, out RunOptions options)
+    /// <summary>The System.CommandLine options that fill a <see cref="RunOptions"/>.</summary>
+    public sealed class Set
     {
-        options = new RunOptions();
-        for (int i = 0; i < args.Count; i++)
+        private readonly Option<string> _workload = File("--workload", "Workload file to replay (`-`: stdin) instead of the built-in workload");
+        private readonly Option<string> _record = File("--record", "Write the operations replayed, as a workload file, to PATH");
+        private readonly Option<string> _pageOwner = File("--page-owner", "Write /sys/kernel/debug/page_owner to PATH (needs page_owner=on)");
+        private readonly Option<string> _format = new("--page-owner-format") { HelpName = "modern|2014", Description = "Dump format: today's kernel, or the 2014 (3.19) one [default: modern]" };
+        private readonly Option<string> _stacks = File("--page-owner-stacks", "Write page_owner_stacks/show_stacks to PATH");
+        private readonly Option<long> _threshold = new("--stacks-threshold")
         {
-            string arg = args[i];
-            int eq = arg.IndexOf('=', StringComparison.Ordinal);
-            string name = eq > 0 ? arg[..eq] : arg;
-            string? value = eq > 0 ? arg[(eq + 1)..] : i + 1 < args.Count ? args[++i] : null;
-            if (value is null)
+            HelpName = "N",
+            Description = "page_owner_stacks/count_threshold: only stacks with at least N base pages",
+            CustomParser = OptionParsers.Long("--stacks-threshold", 0),
+        };
+        private readonly Option<string> _pageTypeInfo = File("--pagetypeinfo", "Write /proc/pagetypeinfo to PATH");
+        private readonly Option<string> _buddyInfo = File("--buddyinfo", "Write /proc/buddyinfo to PATH");
+        private readonly Option<string> _log = File("--log", "Write the kernel log (dmesg) to PATH");
+        private readonly Option<string> _report = File("--report", "Write the HTML report of the live machine (flame graph, tables, memory map, buddyinfo) to PATH");
+
+        public Set()
+        {
+            _format.AcceptOnlyFromAmong("modern", "2014");
+        }
+
+        public void AddTo(Command command)
+        {
+            foreach (var option in new Option[] { _workload, _record, _pageOwner, _format, _stacks, _threshold, _pageTypeInfo, _buddyInfo, _log, _report })
             {
-                context.Stderr.WriteLine($"pageext run: {name} needs a value");
-                return false;
-            }
-
-            switch (name)
-            {
-                case "--workload": options.Workload = value; break;
-                case "--record": options.Record = value; break;
-                case "--page-owner": options.PageOwner = value; break;
-                case "--page-owner-stacks": options.PageOwnerStacks = value; break;
-                case "--pagetypeinfo": options.PageTypeInfo = value; break;
-                case "--buddyinfo": options.BuddyInfo = value; break;
-                case "--log": options.Log = value; break;
-                case "--report": options.Report = value; break;
-                case "--page-owner-format":
-                    if (value is not ("modern" or "2014"))
-                    {
-                        context.Stderr.WriteLine($"pageext run: --page-owner-format is modern or 2014, not '{value}'");
-                        return false;
-                    }
-
-                    options.DumpFormat = value == "2014" ? DumpFormat.Seed2014 : DumpFormat.Modern;
-                    break;
-                case "--stacks-threshold":
-                    if (!long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out long threshold))
-                    {
-                        context.Stderr.WriteLine($"pageext run: --stacks-threshold takes a whole number, not '{value}'");
-                        return false;
-                    }
-
-                    options.StacksThreshold = threshold;
-                    break;
-                default:
-                    context.Stderr.WriteLine($"pageext run: unknown option '{arg}'");
-                    return false;
+                command.Options.Add(option);
             }
         }
 
-        return true;
+        public RunOptions Read(ParseResult parsed) => new()
+        {
+            Workload = parsed.GetValue(_workload),
+            Record = parsed.GetValue(_record),
+            PageOwner = parsed.GetValue(_pageOwner),
+            DumpFormat = parsed.GetValue(_format) == "2014" ? DumpFormat.Seed2014 : DumpFormat.Modern,
+            PageOwnerStacks = parsed.GetValue(_stacks),
+            StacksThreshold = parsed.GetValue(_threshold),
+            PageTypeInfo = parsed.GetValue(_pageTypeInfo),
+            BuddyInfo = parsed.GetValue(_buddyInfo),
+            Log = parsed.GetValue(_log),
+            Report = parsed.GetValue(_report),
+        };
+
+        private static Option<string> File(string name, string description) => new(name) { HelpName = "PATH", Description = description };
     }
 }

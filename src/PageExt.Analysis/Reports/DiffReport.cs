@@ -57,9 +57,7 @@ internal static class DiffReport
         var now = after.Processes();
         if (match == ProcessMatch.Pid)
         {
-            return Compare(
-                old.Select(p => new TotalsEntry(p.PidKey, p.Label, p.Records, p.Pages)).ToList(),
-                now.Select(p => new TotalsEntry(p.PidKey, p.Label, p.Records, p.Pages)).ToList());
+            return Compare(before.ProcessEntries(), after.ProcessEntries());
         }
 
         // A process without a comm is known by its id, which its name already says.

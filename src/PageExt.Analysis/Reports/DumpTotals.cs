@@ -59,6 +59,10 @@ internal sealed class DumpTotals
     /// <summary>The dump's processes: one per thread group, named by its leader where it has a record.</summary>
     public IReadOnlyList<ProcessTotals> Processes() => ProcessTotals.Fold(Threads);
 
+    /// <summary>The processes as table entries keyed by tgid (pid where there is none), as top lists them.</summary>
+    public IReadOnlyList<TotalsEntry> ProcessEntries() =>
+        Processes().Select(p => new TotalsEntry(p.PidKey, p.Label, p.Records, p.Pages)).ToList();
+
     private void Merge(Sink sink, long lineBase)
     {
         Records += sink.Records;

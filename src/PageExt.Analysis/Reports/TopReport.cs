@@ -25,7 +25,7 @@ internal static class TopReport
         }
 
         output.WriteLine();
-        var processes = Ranked(totals.Processes().Select(p => new TotalsEntry(p.PidKey, p.Label, p.Records, p.Pages)).ToList());
+        var processes = Ranked(totals.ProcessEntries());
         output.WriteLine($"Top processes by memory ({Math.Min(limit, processes.Count)} of {processes.Count}; by tgid, named by the thread-group leader):");
         output.WriteLine($"{"MiB",10} {"pages",10} {"records",9} {"share",6}  tgid comm");
         foreach (var entry in processes.Take(limit))
@@ -42,7 +42,7 @@ internal static class TopReport
         }
     }
 
-    private static List<TotalsEntry> Ranked(IReadOnlyList<TotalsEntry> entries) =>
+    internal static List<TotalsEntry> Ranked(IReadOnlyList<TotalsEntry> entries) =>
         entries.OrderByDescending(e => e.Pages).ThenByDescending(e => e.Records).ThenBy(e => e.Key, StringComparer.Ordinal).ToList();
 
     private static string Share(long part, long whole) => whole == 0 ? "-" : $"{part * 100.0 / whole:F1}%";

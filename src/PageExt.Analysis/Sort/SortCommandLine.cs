@@ -183,6 +183,12 @@ internal static class SortCommandLine
             return Error(positionals.Count == 0 ? "missing <input> and <output>" : "missing <output>");
         }
 
+        if (positionals.Count > 2)
+        {
+            // page_owner_sort ignores them; a forgotten quote or a stray glob is likelier than intent.
+            return Error($"unexpected argument '{positionals[2]}': sort takes one <input> and one <output>");
+        }
+
         options.Input = positionals[0];
         options.Output = positionals[1];
 

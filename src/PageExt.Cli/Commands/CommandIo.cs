@@ -1,40 +1,22 @@
 using PageExt.Analysis.Dump;
+using PageExt.Cli.Files;
 
 namespace PageExt.Cli.Commands;
 
-/// <summary>Opening inputs and outputs the same way in every command, with one clear message on failure.</summary>
+/// <summary>Opening inputs the same way in every command, with one line naming the input on failure.</summary>
 internal static class CommandIo
 {
-    public static bool TryOpenInput(string path, CliContext context, string command, out Stream stream, out long length)
+    /// <exception cref="CliException">The input is missing, a directory or unreadable.</exception>
+    public static Stream OpenInput(string path, CliContext context, out long length)
     {
+        InputFile.Check("input", path);
         try
         {
-            stream = DumpSource.Open(path, context.OpenStdin, out length);
-            return true;
+            return DumpSource.Open(path, context.OpenStdin, out length);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            context.Stderr.WriteLine($"pageext {command}: cannot open input '{path}': {e.Message}");
-            stream = Stream.Null;
-            length = 0;
-            return false;
-        }
-    }
-
-    public static bool TryOpenOutput(string path, CliContext context, string command, out Stream stream)
-    {
-        try
-        {
-            stream = path == "-"
-                ? context.OpenStdout?.Invoke() ?? throw new IOException("no standard output in this context")
-                : new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read, bufferSize: 1 << 16);
-            return true;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            context.Stderr.WriteLine($"pageext {command}: cannot create output '{path}': {e.Message}");
-            stream = Stream.Null;
-            return false;
+            throw InputFile.CannotOpen("input", path, e);
         }
     }
 }

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using PageExt.Buddy;
 using PageExt.DebugPageAlloc;
@@ -14,39 +15,22 @@ namespace PageExt.Cli.Commands;
 /// </summary>
 internal sealed class DebugPageAllocFaultCommand : ICliCommand
 {
-    private const string Usage = "usage: pageext debug-pagealloc-fault read-after-free|write-after-free|overrun-into-guard [--fault-report]";
-
-    public string Name => "debug-pagealloc-fault";
-
-    public string Summary => "(diagnostic) touch a freed page under debug_pagealloc=on: the process must die by the fault";
-
-    public int Run(IReadOnlyList<string> args, CliContext context)
+    public Command Create(CliContext context)
     {
-        string? mode = null;
-        bool faultReport = false;
-        foreach (var arg in args)
+        var modeArgument = new Argument<string>("mode") { HelpName = "mode", Description = "What to do with memory the test no longer owns" };
+        modeArgument.AcceptOnlyFromAmong("read-after-free", "write-after-free", "overrun-into-guard");
+        var faultReport = new Option<bool>("--fault-report") { Description = "Print the kernel-style report of the faulting address before dying" };
+        var command = new Command("debug-pagealloc-fault", "(diagnostic) touch a freed page under debug_pagealloc=on: the process must die by the fault")
         {
-            if (arg == "--fault-report")
-            {
-                faultReport = true;
-            }
-            else if (mode is null && arg is "read-after-free" or "write-after-free" or "overrun-into-guard")
-            {
-                mode = arg;
-            }
-            else
-            {
-                context.Stderr.WriteLine(Usage);
-                return 2;
-            }
-        }
+            modeArgument,
+            faultReport,
+        };
+        command.SetAction(parsed => Run(parsed.GetValue(modeArgument)!, parsed.GetValue(faultReport), context));
+        return command.WithExamples(("pageext debug-pagealloc-fault read-after-free --fault-report", "dies by SIGSEGV, printing which freed page was read"));
+    }
 
-        if (mode is null)
-        {
-            context.Stderr.WriteLine(Usage);
-            return 2;
-        }
-
+    private static int Run(string mode, bool faultReport, CliContext context)
+    {
         bool guard = mode == "overrun-into-guard";
         var feature = DebugPageAllocFeature.Create(new DebugPageAllocSettings
         {

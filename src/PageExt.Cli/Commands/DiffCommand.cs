@@ -1,41 +1,56 @@
+using System.CommandLine;
 using PageExt.Analysis.Reports;
 
 namespace PageExt.Cli.Commands;
 
-/// <summary>`pageext diff [--limit N] [--page-size BYTES] [--match-pid] &lt;old&gt; &lt;new&gt;`: what grew and what shrank between two dumps.</summary>
+/// <summary>
+/// `pageext diff old new`: what grew and what shrank between two dumps. Exit codes as diff(1):
+/// 0 no change, 1 changes found, 2 trouble (any failure, usage errors included).
+/// </summary>
 internal sealed class DiffCommand : ICliCommand
 {
-    private const string Usage = "Usage: pageext diff [--limit N] [--page-size BYTES] [--match-pid] <old> <new>\n"
-        + "Stacks, processes and allocators whose pages grew or shrank between two page_owner dumps,\n"
-        + "sorted by growth in pages, with the change in MiB. Stacks match by their frames, processes\n"
-        + "by name (pids differ between boots).\n"
-        + "--limit N          entries per table (default 10)\n"
-        + "--page-size BYTES  page size of the dumped machine (default 4096)\n"
-        + "--match-pid        match processes by tgid instead of by name (two dumps of one boot)\n";
-
-    public string Name => "diff";
-
-    public string Summary => "what grew or shrank between two page_owner dumps (stacks, processes, allocators)";
-
-    public int Run(IReadOnlyList<string> args, CliContext context)
+    public Command Create(CliContext context)
     {
-        if (!ReportArguments.TryParse(args, 2, Usage, context, "diff", out var parsed, matchOption: true))
+        var options = new ReportArguments(ReportFormat.Text, ReportFormat.Json, ReportFormat.Csv, ReportFormat.Folded);
+        var old = ReportArguments.Dump("old", "The earlier page_owner dump (`-`: stdin)");
+        var @new = ReportArguments.Dump("new", "The later page_owner dump");
+        var matchPid = new Option<bool>("--match-pid")
         {
-            return parsed.ExitCode;
-        }
-
-        if (!ReportArguments.TryLoad(parsed.Files[0], context, "diff", out var before))
+            Description = "Match processes by tgid instead of by name (for two dumps of one boot; pids differ between boots)",
+        };
+        var command = new Command("diff", "Stacks, processes and allocators whose pages grew or shrank between two page_owner dumps, by growth in pages. "
+            + "Exit 0: no change, 1: changes found, 2: trouble (as diff(1))") { old, @new };
+        options.AddTo(command);
+        command.Options.Add(matchPid);
+        command.SetAction(parsed =>
         {
-            return before is null ? 1 : 2;
-        }
+            var before = ReportArguments.Load(parsed.GetValue(old)!, context, "diff");
+            var after = ReportArguments.Load(parsed.GetValue(@new)!, context, "diff");
+            var match = parsed.GetValue(matchPid) ? ProcessMatch.Pid : ProcessMatch.Name;
+            var tables = DiffTables.Compare(before, after, match);
+            switch (options.Format(parsed))
+            {
+                case ReportFormat.Json:
+                    ReportArguments.WriteJson(context.Stdout, s => DiffReportJson.Write(s, before, after, tables, options.PageBytes(parsed)));
+                    break;
+                case ReportFormat.Csv:
+                    DiffReportCsv.Write(context.Stdout, tables);
+                    break;
+                case ReportFormat.Folded:
+                    DiffFoldedWriter.Write(context.Stdout, before, after);
+                    break;
+                default:
+                    DiffReport.Write(context.Stdout, before, after, options.Limit(parsed), options.PageBytes(parsed), match);
+                    break;
+            }
 
-        if (!ReportArguments.TryLoad(parsed.Files[1], context, "diff", out var after))
-        {
-            return after is null ? 1 : 2;
-        }
-
-        DiffReport.Write(context.Stdout, before, after, parsed.Limit, parsed.PageBytes, parsed.Match);
-        context.Stdout.Flush();
-        return 0;
+            context.Stdout.Flush();
+            return tables.Changed || before.Pages != after.Pages || before.Records != after.Records ? ExitCodes.DiffChanges : ExitCodes.Success;
+        });
+        return command.WithTroubleExitCode(ExitCodes.DiffTrouble).WithExamples(
+            ("pageext diff before.txt after.txt", "what grew: the leak hunter's view (processes matched by name, so two boots compare)"),
+            ("pageext diff --match-pid t0.txt t1.txt", "two dumps of one boot: processes matched by tgid"),
+            ("pageext diff --format folded before.txt after.txt | flamegraph.pl > diff.svg", "a differential flame graph"),
+            ("pageext diff --format csv old.txt new.txt > changes.csv || echo changed", "exit code 1 when anything changed, as diff(1)"));
     }
 }

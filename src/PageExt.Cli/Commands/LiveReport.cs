@@ -1,5 +1,6 @@
 using PageExt.Analysis.Dump;
 using PageExt.Analysis.Pictures;
+using PageExt.Cli.Files;
 using PageExt.PageOwner;
 using PageExt.Views;
 
@@ -12,7 +13,8 @@ namespace PageExt.Cli.Commands;
 /// </summary>
 internal static class LiveReport
 {
-    public static int Write(Machine machine, MemorySnapshot snapshot, string output, string? workload, CliContext context)
+    /// <summary>Writes the report into <paramref name="output"/>, which the caller commits with its other outputs.</summary>
+    public static void Write(Machine machine, MemorySnapshot snapshot, OutputFile output, CliContext context)
     {
         var live = LiveMemoryCapture.Capture(machine, snapshot);
         var log = new DiagnosticLog();
@@ -32,8 +34,7 @@ internal static class LiveReport
         }
         catch (IOException e)
         {
-            context.Stderr.WriteLine($"pageext run: cannot stage the page_owner records for the report in '{temporary}': {e.Message}");
-            return 1;
+            throw new CliException($"cannot stage the page_owner records for the report in '{temporary}': {e.Message}");
         }
         finally
         {
@@ -49,6 +50,6 @@ internal static class LiveReport
             Title = machine.PageOwner.IsEnabled ? $"PageExt machine: {mib} MiB" : $"PageExt machine: {mib} MiB (page_owner off: no stacks)",
             PageBytes = Physical.PageSize.Bytes,
         };
-        return ReportCommand.Write(output, workload is null ? [] : [workload], data, svg: false, context, "run");
+        ReportCommand.Write(output, data, svg: false);
     }
 }

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using PageExt.Boot;
 
 namespace PageExt.Cli.Commands;
@@ -9,11 +10,24 @@ namespace PageExt.Cli.Commands;
 /// </summary>
 internal sealed class ParamsCommand : ICliCommand
 {
-    public string Name => "params";
+    public Command Create(CliContext context)
+    {
+        var cmdline = new Option<string>("--cmdline") { HelpName = "\"...\"", Description = "The kernel command line to check [default: $PAGEEXT_CMDLINE]" };
+        var markdown = new Option<bool>("--markdown") { Description = "Print the table of every parameter (the README's) instead" };
+        var command = new Command("params", "Print the effective boot parameters of a command line, with every warning and error, or --markdown the table of all of them")
+        {
+            cmdline,
+            markdown,
+        };
+        command.SetAction(parsed => Run(
+            parsed.GetValue(markdown) ? ["--markdown"] : parsed.GetResult(cmdline) is { Implicit: false } ? ["--cmdline", parsed.GetValue(cmdline) ?? ""] : [],
+            context));
+        return command.WithExamples(
+            ("pageext params --cmdline \"page_owner=on debug_pagealloc=on\"", "the settings that command line gives, one name=value a line"),
+            ("pageext params --markdown", "every parameter, its values and default, as a Markdown table"));
+    }
 
-    public string Summary => "print the effective boot parameters of a command line, or --markdown the table of all of them";
-
-    public int Run(IReadOnlyList<string> args, CliContext context)
+    private static int Run(IReadOnlyList<string> args, CliContext context)
     {
         if (args.Count == 1 && args[0] == "--markdown")
         {

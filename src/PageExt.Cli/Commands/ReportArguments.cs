@@ -1,112 +1,95 @@
-using System.Diagnostics.CodeAnalysis;
+using System.CommandLine;
+using System.Text;
 using PageExt.Analysis.Dump;
 using PageExt.Analysis.Reports;
 
 namespace PageExt.Cli.Commands;
 
-/// <summary>The small shared command line of `top` and `diff`, and loading a dump into totals.</summary>
-internal sealed record ReportArguments(IReadOnlyList<string> Files, int Limit, int PageBytes, int ExitCode, ProcessMatch Match = ProcessMatch.Name)
+/// <summary>The options `top` and `diff` share, and loading a dump into totals.</summary>
+internal sealed class ReportArguments
 {
-    /// <param name="matchOption">Whether the command takes `--match-pid` (diff does, top does not).</param>
-    public static bool TryParse(IReadOnlyList<string> args, int files, string usage, CliContext context, string command, out ReportArguments parsed, bool matchOption = false)
+    private readonly Option<int> _limit = new("--limit")
     {
-        var positional = new List<string>();
-        int limit = 10;
-        int pageBytes = PageUnits.DefaultPageBytes;
-        var match = ProcessMatch.Name;
-        for (int i = 0; i < args.Count; i++)
+        HelpName = "N",
+        Description = "Entries per table in text [default: 10]",
+        DefaultValueFactory = _ => 10,
+        CustomParser = OptionParsers.Int("--limit", 1),
+    };
+
+    private readonly Option<int> _pageSize = new("--page-size")
+    {
+        HelpName = "BYTES",
+        Description = "Page size of the dumped machine [default: 4096]",
+        DefaultValueFactory = _ => PageUnits.DefaultPageBytes,
+        CustomParser = OptionParsers.Int("--page-size", 1),
+    };
+    private readonly Option<ReportFormat> _format;
+
+    public ReportArguments(params ReportFormat[] formats)
+    {
+        string names = string.Join('|', formats.Select(f => f.ToString().ToLowerInvariant()));
+        _format = new Option<ReportFormat>("--format")
         {
-            string arg = args[i];
-            if (arg is "-h" or "--help")
+            HelpName = names,
+            Description = "text for people; json and csv list every entry for programs" + (formats.Contains(ReportFormat.Folded) ? "; folded is difffolded.pl's \"stack old new\" for flamegraph.pl" : "") + " [default: text]",
+            DefaultValueFactory = _ => ReportFormat.Text,
+            CustomParser = result =>
             {
-                context.Stdout.Write(usage);
-                parsed = new ReportArguments([], 0, 0, 0);
-                return false;
-            }
-
-            string? value = null;
-            string name = arg;
-            if (arg.StartsWith("--", StringComparison.Ordinal) && arg.Contains('=', StringComparison.Ordinal))
-            {
-                name = arg[..arg.IndexOf('=', StringComparison.Ordinal)];
-                value = arg[(arg.IndexOf('=', StringComparison.Ordinal) + 1)..];
-            }
-
-            if (name is "--limit" or "--page-size")
-            {
-                value ??= i + 1 < args.Count ? args[++i] : null;
-                if (!int.TryParse(value, out int number) || number <= 0)
+                string text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
+                foreach (var format in formats)
                 {
-                    return Fail($"{name} needs a positive integer, got '{value}'", out parsed);
+                    if (string.Equals(format.ToString(), text, StringComparison.OrdinalIgnoreCase))
+                    {
+                        return format;
+                    }
                 }
 
-                if (name == "--limit")
-                {
-                    limit = number;
-                }
-                else
-                {
-                    pageBytes = number;
-                }
-
-                continue;
-            }
-
-            if (matchOption && arg == "--match-pid")
-            {
-                match = ProcessMatch.Pid;
-                continue;
-            }
-
-            if (arg.Length > 1 && arg[0] == '-')
-            {
-                return Fail($"unknown option '{arg}'", out parsed);
-            }
-
-            positional.Add(arg);
-        }
-
-        if (positional.Count != files)
-        {
-            return Fail($"expected {files} dump file{(files == 1 ? "" : "s")}, got {positional.Count}", out parsed);
-        }
-
-        parsed = new ReportArguments(positional, limit, pageBytes, 0, match);
-        return true;
-
-        bool Fail(string message, out ReportArguments result)
-        {
-            context.Stderr.WriteLine($"pageext {command}: {message}");
-            context.Stderr.Write(usage);
-            result = new ReportArguments([], 0, 0, 1);
-            return false;
-        }
+                result.AddError($"--format is {names}, not '{text}'");
+                return ReportFormat.Text;
+            },
+        };
+        _format.CompletionSources.Add(formats.Select(f => f.ToString().ToLowerInvariant()).ToArray());
     }
 
-    /// <returns>False with <paramref name="totals"/> null when the file cannot be opened, or set when it is not a dump.</returns>
-    public static bool TryLoad(string path, CliContext context, string command, [NotNullWhen(true)] out DumpTotals? totals)
+    public void AddTo(Command command)
     {
-        totals = null;
-        if (!CommandIo.TryOpenInput(path, context, command, out var input, out long length))
+        command.Options.Add(_limit);
+        command.Options.Add(_pageSize);
+        command.Options.Add(_format);
+    }
+
+    public int Limit(ParseResult parsed) => parsed.GetValue(_limit);
+
+    public int PageBytes(ParseResult parsed) => parsed.GetValue(_pageSize);
+
+    public ReportFormat Format(ParseResult parsed) => parsed.GetValue(_format);
+
+    public static Argument<string> Dump(string name, string description) => new(name) { HelpName = name, Description = description };
+
+    /// <summary>Writes a JSON document to the text output (standard output), as UTF-8 text.</summary>
+    public static void WriteJson(TextWriter output, Action<Stream> write)
+    {
+        using var buffer = new MemoryStream();
+        write(buffer);
+        output.Write(Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length));
+        output.Write('\n');
+    }
+
+    /// <exception cref="CliException">The file cannot be opened (exit 1) or is not a page_owner dump (exit 2).</exception>
+    public static DumpTotals Load(string path, CliContext context, string command)
+    {
+        using var input = CommandIo.OpenInput(path, context, out long length);
+        var log = new DiagnosticLog();
+        var progress = context.StderrIsTerminal ? new ProgressBar(context.Stderr, length) : null;
+        var totals = DumpTotals.Load(input, log, progress is null ? null : progress.Report);
+        progress?.Clear();
+        string where = path == "-" ? "<stdin>" : path;
+        log.WriteTo(context.Stderr, $"pageext {command}: {where}");
+        if (totals.Records == 0 && log.SkippedRecords > 0)
         {
-            return false;
+            throw new CliException($"{where}: not a page_owner dump: no line starts a record (\"Page allocated via order ...\")", ExitCodes.BadInput);
         }
 
-        using (input)
-        {
-            var log = new DiagnosticLog();
-            var progress = context.StderrIsTerminal ? new ProgressBar(context.Stderr, length) : null;
-            totals = DumpTotals.Load(input, log, progress is null ? null : progress.Report);
-            progress?.Clear();
-            string where = path == "-" ? "<stdin>" : path;
-            log.WriteTo(context.Stderr, $"pageext {command}: {where}");
-            if (totals.Records == 0 && log.SkippedRecords > 0)
-            {
-                context.Stderr.WriteLine($"pageext {command}: {where}: not a page_owner dump: no line starts a record (\"Page allocated via order ...\")");
-                return false;
-            }
-
-            return true;
-        }
+        return totals;
     }
 }

@@ -1,3 +1,5 @@
+using System.CommandLine;
+using PageExt.Cli.Files;
 using PageExt.Cli.Workloads;
 using PageExt.PageOwner;
 using PageExt.Views;
@@ -12,147 +14,166 @@ namespace PageExt.Cli.Commands;
 /// </summary>
 internal sealed class RunCommand : ICliCommand
 {
-    private const string Usage = """
-        Usage: pageext run [--memory SIZE] [--nodes N] [--cmdline "..."] [--seed N] [--steps N]
-                           [--workload FILE|-] [--record FILE]
-                           [--page-owner PATH] [--page-owner-format modern|2014]
-                           [--page-owner-stacks PATH] [--stacks-threshold N]
-                           [--pagetypeinfo PATH] [--buddyinfo PATH] [--log PATH] [--report PATH]
-        Without any output option, buddyinfo and pagetypeinfo go to standard output.
-        """;
-
-    public string Name => "run";
-
-    public string Summary => "boot with a command line, replay a workload, write page_owner, page_owner_stacks, pagetypeinfo, buddyinfo";
-
-    public int Run(IReadOnlyList<string> args, CliContext context)
+    public Command Create(CliContext context)
     {
-        if (!MachineOptions.TryParse(args, context, out var machineOptions, out var rest) || !RunOptions.TryParse(rest, context, out var options))
-        {
-            context.Stderr.WriteLine(Usage);
-            return 2;
-        }
+        var machineOptions = new MachineOptionSet();
+        var runOptions = new RunOptions.Set();
+        var command = new Command("run", "Boot with a command line, replay a workload, write page_owner, page_owner_stacks, pagetypeinfo, buddyinfo, dmesg. "
+            + "PATH may be `-` for standard output; without any output option, buddyinfo and pagetypeinfo go to standard output.");
+        machineOptions.AddTo(command);
+        runOptions.AddTo(command);
+        command.SetAction(parsed => Run(machineOptions.Read(parsed, context), runOptions.Read(parsed), context));
+        return command.WithExamples(
+            ("pageext run --cmdline \"page_owner=on\" --page-owner dump.txt", "the built-in workload's page_owner dump"),
+            ("pageext run --cmdline \"page_owner=on\" --workload my.workload --page-owner-stacks -", "replay a workload file, print page_owner_stacks"),
+            ("pageext run --steps 20000 --record demo.workload", "record the built-in workload to edit and replay it"));
+    }
 
-        IReadOnlyList<WorkloadOp> ops;
+    private static int Run(MachineOptions machineOptions, RunOptions options, CliContext context)
+    {
+        // Every input and output is checked, and every output opened, before the machine boots.
         if (options.Workload is not null)
         {
-            if (!TryReadWorkload(options.Workload, context, out ops))
-            {
-                return 2;
-            }
-        }
-        else
-        {
-            ops = [];
+            InputFile.Check("workload", options.Workload);
         }
 
+        var outputs = OutputFile.OpenAll(
+            [
+                ("--record", options.Record),
+                ("--page-owner", options.PageOwner),
+                ("--page-owner-stacks", options.PageOwnerStacks),
+                ("--pagetypeinfo", options.PageTypeInfo),
+                ("--buddyinfo", options.BuddyInfo),
+                ("--log", options.Log),
+                ("--report", options.Report),
+            ],
+            [options.Workload],
+            context);
+        try
+        {
+            return Run(machineOptions, options, outputs, context);
+        }
+        finally
+        {
+            foreach (var output in outputs)
+            {
+                output.Dispose();
+            }
+        }
+    }
+
+    private static int Run(MachineOptions machineOptions, RunOptions options, OutputFile[] outputs, CliContext context)
+    {
+        OutputFile? Output(string option) => outputs.FirstOrDefault(o => o.Option == option);
+        using var workload = options.Workload is null ? null : OpenWorkload(options.Workload, context);
         using var machine = machineOptions.Boot(context);
         if (machine is null)
         {
-            return 2;
+            return ExitCodes.Usage;
         }
 
-        if (options.Workload is null)
-        {
-            ops = DemoWorkload.Generate(machine.Zones.Sum(z => z.ManagedPages), machineOptions.Seed, machineOptions.Steps);
-        }
+        BootLog.WarnUnknownParameters(machine, context);
 
         if ((options.PageOwner is not null || options.PageOwnerStacks is not null) && !machine.PageOwner.IsEnabled)
         {
-            context.Stderr.WriteLine("pageext run: --page-owner and --page-owner-stacks need page_owner=on on the command line (--cmdline \"page_owner=on\")");
-            return 2;
+            throw new CliException("--page-owner and --page-owner-stacks need page_owner=on on the command line (--cmdline \"page_owner=on\")");
         }
 
-        var (allocated, failed, freed, skipped) = WorkloadRunner.Run(machine, ops, context.Stderr);
-        context.Stderr.WriteLine($"pageext run: {ops.Count} operations: {allocated} allocations, {failed} failed, {freed} frees, {skipped} frees skipped");
-        if (options.Record is not null)
+        var record = Output("--record");
+        if (record is not null)
         {
-            Output.Write(options.Record, context, w => WorkloadFile.Write(w, ops));
+            WorkloadFile.WriteHeader(record.Writer);
+        }
+
+        WorkloadRunner.Counts counts;
+        if (workload is null)
+        {
+            var ops = DemoWorkload.Generate(machine.Zones.Sum(z => z.ManagedPages), machineOptions.Seed, machineOptions.Steps);
+            using var progress = Progress.Start(context, "run", ops.Count);
+            counts = WorkloadRunner.Run(machine, ops, replayed: record is null ? null : op => WorkloadFile.WriteOp(record.Writer, op), progress: progress.Report);
+            progress.Dispose();
+            context.Stderr.WriteLine($"pageext run: built-in workload, {counts.Operations} operations: {counts.Allocated} allocations, "
+                + $"{counts.Failed} failed once memory was full (as intended; their frees skipped), {counts.Freed} frees");
+        }
+        else
+        {
+            string where = options.Workload == "-" ? "<stdin>" : options.Workload!;
+            var log = new CappedLog(context.Stderr, $"pageext run: {where}");
+            var ops = WorkloadFile.Read(workload, (line, message) => log.Add("bad line", $"line {line}: {message}; skipped"));
+            using var progress = Progress.Start(context, "run", 0);
+            counts = WorkloadRunner.Run(
+                machine,
+                ops,
+                failedAllocation: op => log.Add("failed allocation", $"line {op.Line}: allocation of '{op.Id}' (order {op.Order}) failed; its free will be skipped"),
+                replayed: record is null ? null : op => WorkloadFile.WriteOp(record.Writer, op),
+                progress: progress.Report);
+            progress.Dispose();
+            log.WriteSummary();
+            if (counts.Operations == 0)
+            {
+                throw new CliException($"{where}: no usable operation in the workload", ExitCodes.BadInput);
+            }
+
+            context.Stderr.WriteLine($"pageext run: {counts.Operations} operations: {counts.Allocated} allocations, {counts.Failed} failed, {counts.Freed} frees, {counts.Skipped} frees skipped");
         }
 
         machine.PageOwner.CountThreshold = options.StacksThreshold;
-        bool any = false;
-        if (options.PageOwner is not null)
+        if (Output("--page-owner") is { } pageOwner)
         {
-            any = true;
-            Output.Write(options.PageOwner, context, w => PageOwnerDump.Write(w, machine.PageOwner, options.DumpFormat));
+            PageOwnerDump.Write(pageOwner.Writer, machine.PageOwner, options.DumpFormat);
         }
 
-        if (options.PageOwnerStacks is not null)
+        if (Output("--page-owner-stacks") is { } stacks)
         {
-            any = true;
-            Output.Write(options.PageOwnerStacks, context, w => PageOwnerStacks.WriteStacks(w, machine.PageOwner));
+            PageOwnerStacks.WriteStacks(stacks.Writer, machine.PageOwner);
         }
 
         var snapshot = ProcFiles.Snapshot(machine);
-        if (options.PageTypeInfo is not null)
+        if (Output("--pagetypeinfo") is { } pageTypeInfo)
         {
-            any = true;
-            Output.Write(options.PageTypeInfo, context, w => PageTypeInfo.Write(w, snapshot));
+            PageTypeInfo.Write(pageTypeInfo.Writer, snapshot);
         }
 
-        if (options.BuddyInfo is not null)
+        if (Output("--buddyinfo") is { } buddyInfo)
         {
-            any = true;
-            Output.Write(options.BuddyInfo, context, w => BuddyInfo.Write(w, snapshot));
+            BuddyInfo.Write(buddyInfo.Writer, snapshot);
         }
 
-        if (options.Log is not null)
+        if (Output("--log") is { } log2)
         {
-            any = true;
-            Output.Write(options.Log, context, w => w.Write(string.Join('\n', machine.Log.Lines) + "\n"));
+            log2.Writer.Write(string.Join('\n', machine.Log.Lines) + "\n");
         }
 
-        if (options.Report is not null)
+        if (Output("--report") is { } report)
         {
-            any = true;
-            int exit = LiveReport.Write(machine, snapshot, options.Report, options.Workload, context);
-            if (exit != 0)
-            {
-                return exit;
-            }
+            LiveReport.Write(machine, snapshot, report, context);
         }
 
-        if (!any)
+        if (outputs.Length == 0)
         {
             BuddyInfo.Write(context.Stdout, snapshot);
             context.Stdout.Write('\n');
             PageTypeInfo.Write(context.Stdout, snapshot);
         }
 
-        return 0;
+        // Only now, with every report written, do the files replace what was there.
+        foreach (var output in outputs)
+        {
+            output.Commit();
+        }
+
+        return ExitCodes.Success;
     }
 
-    private static bool TryReadWorkload(string path, CliContext context, out IReadOnlyList<WorkloadOp> ops)
+    private static StreamReader OpenWorkload(string path, CliContext context)
     {
-        ops = [];
         try
         {
-            using var reader = path == "-" ? new StreamReader(context.OpenStdin()) : new StreamReader(path);
-            var (parsed, errors) = WorkloadFile.Parse(reader);
-            foreach (var error in errors)
-            {
-                context.Stderr.WriteLine($"{path}: {error}");
-            }
-
-            if (parsed.Count == 0)
-            {
-                context.Stderr.WriteLine($"pageext run: {path}: no usable operation in the workload");
-                return false;
-            }
-
-            ops = parsed;
-            return true;
+            return path == "-" ? new StreamReader(context.OpenStdin()) : new StreamReader(path);
         }
-        catch (IOException ex)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            context.Stderr.WriteLine($"pageext run: cannot read workload {path}: {ex.Message}");
-            return false;
-        }
-        catch (UnauthorizedAccessException ex)
-        {
-            context.Stderr.WriteLine($"pageext run: cannot read workload {path}: {ex.Message}");
-            return false;
+            throw InputFile.CannotOpen("workload", path, e);
         }
     }
 }

@@ -1,34 +1,38 @@
-using PageExt.Analysis.Dump;
+using System.CommandLine;
 using PageExt.Analysis.Reports;
 
 namespace PageExt.Cli.Commands;
 
-/// <summary>`pageext top [--limit N] [--page-size BYTES] &lt;dump&gt;`: the biggest stacks, processes and allocator classes in MiB.</summary>
+/// <summary>`pageext top`: the biggest stacks, processes and allocator classes of a dump, in MiB, as text, JSON or CSV.</summary>
 internal sealed class TopCommand : ICliCommand
 {
-    private const string Usage = "Usage: pageext top [--limit N] [--page-size BYTES] <dump|->\n"
-        + "Per-stack, per-process and per-allocator totals of a page_owner dump, biggest first, in MiB.\n"
-        + "--limit N          entries per table (default 10)\n"
-        + "--page-size BYTES  page size of the dumped machine (default 4096)\n";
-
-    public string Name => "top";
-
-    public string Summary => "biggest stacks, processes and allocators of a page_owner dump, in MiB";
-
-    public int Run(IReadOnlyList<string> args, CliContext context)
+    public Command Create(CliContext context)
     {
-        if (!ReportArguments.TryParse(args, 1, Usage, context, "top", out var parsed))
+        var options = new ReportArguments(ReportFormat.Text, ReportFormat.Json, ReportFormat.Csv);
+        var dump = ReportArguments.Dump("dump", "A page_owner dump (`-`: stdin; gzip is read as is)");
+        var command = new Command("top", "Per-stack, per-process and per-allocator totals of a page_owner dump, biggest first, in MiB") { dump };
+        options.AddTo(command);
+        command.SetAction(parsed =>
         {
-            return parsed.ExitCode;
-        }
+            var totals = ReportArguments.Load(parsed.GetValue(dump)!, context, "top");
+            switch (options.Format(parsed))
+            {
+                case ReportFormat.Json:
+                    ReportArguments.WriteJson(context.Stdout, s => TopReportJson.Write(s, totals, options.PageBytes(parsed)));
+                    break;
+                case ReportFormat.Csv:
+                    TopReportCsv.Write(context.Stdout, totals);
+                    break;
+                default:
+                    TopReport.Write(context.Stdout, totals, options.Limit(parsed), options.PageBytes(parsed));
+                    break;
+            }
 
-        if (!ReportArguments.TryLoad(parsed.Files[0], context, "top", out var totals))
-        {
-            return totals is null ? 1 : 2;
-        }
-
-        TopReport.Write(context.Stdout, totals, parsed.Limit, parsed.PageBytes);
-        context.Stdout.Flush();
-        return 0;
+            context.Stdout.Flush();
+            return ExitCodes.Success;
+        });
+        return command.WithExamples(
+            ("pageext top /sys/kernel/debug/page_owner", "what holds the memory now"),
+            ("pageext top --limit 3 --format json dump.txt.gz", "every stack, process and allocator as JSON"));
     }
 }

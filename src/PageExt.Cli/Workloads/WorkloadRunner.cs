@@ -3,43 +3,78 @@ using PageExt.Workloads;
 
 namespace PageExt.Cli.Workloads;
 
-/// <summary>Replays a parsed workload file on a machine, each operation from its named call site.</summary>
+/// <summary>
+/// Replays a stream of workload operations on a machine, each from its named call site. The stream
+/// is taken a window at a time: the window's new sites are emitted, then its operations run, so
+/// memory holds one window plus the blocks still allocated, however long the workload.
+/// </summary>
 internal static class WorkloadRunner
 {
-    /// <returns>Allocations made, allocations that failed, frees made, frees skipped (their allocation had failed).</returns>
-    public static (int Allocated, int Failed, int Freed, int Skipped) Run(Machine machine, IReadOnlyList<WorkloadOp> ops, TextWriter warnings)
+    public const int WindowOps = 1 << 14;
+
+    public readonly record struct Counts(long Operations, long Allocated, long Failed, long Freed, long Skipped);
+
+    /// <param name="failedAllocation">Told of each allocation that failed (null: only counted, as for the built-in workload, which fails by design once memory is full).</param>
+    /// <param name="replayed">Told of each operation once it has run (to record the run).</param>
+    /// <param name="progress">Told of the operations done so far, once a window.</param>
+    public static Counts Run(Machine machine, IEnumerable<WorkloadOp> ops, Action<WorkloadOp>? failedAllocation = null, Action<WorkloadOp>? replayed = null, Action<long>? progress = null)
     {
-        var sites = new CallSites(
-            ops.Where(o => o.Kind == WorkloadOpKind.Alloc).Select(o => o.Site),
-            ops.Where(o => o.Kind == WorkloadOpKind.Free).Select(o => o.Site));
+        var sites = new CallSites();
         var live = new Dictionary<string, (Pfn Pfn, int Order)>(StringComparer.Ordinal);
-        int allocated = 0, failed = 0, freed = 0, skipped = 0;
-        foreach (var op in ops)
+        var window = new List<WorkloadOp>(WindowOps);
+        var allocSites = new HashSet<string>(StringComparer.Ordinal);
+        var freeSites = new HashSet<string>(StringComparer.Ordinal);
+        long operations = 0, allocated = 0, failed = 0, freed = 0, skipped = 0;
+        using var source = ops.GetEnumerator();
+        bool more = true;
+        while (more)
         {
-            if (op.Kind == WorkloadOpKind.Alloc)
+            window.Clear();
+            allocSites.Clear();
+            freeSites.Clear();
+            while (window.Count < WindowOps && (more = source.MoveNext()))
             {
-                if (sites.Alloc(op.Site)(machine, op.Gfp, op.Order, out var pfn))
+                var op = source.Current;
+                window.Add(op);
+                if (op.Kind == WorkloadOpKind.Alloc ? !sites.HasAlloc(op.Site) : !sites.HasFree(op.Site))
                 {
-                    live[op.Id] = (pfn, op.Order);
-                    allocated++;
+                    (op.Kind == WorkloadOpKind.Alloc ? allocSites : freeSites).Add(op.Site);
+                }
+            }
+
+            sites.Define(allocSites, freeSites);
+            foreach (var op in window)
+            {
+                operations++;
+                if (op.Kind == WorkloadOpKind.Alloc)
+                {
+                    if (sites.Alloc(op.Site)(machine, op.Gfp, op.Order, out var pfn))
+                    {
+                        live[op.Id] = (pfn, op.Order);
+                        allocated++;
+                    }
+                    else
+                    {
+                        failed++;
+                        failedAllocation?.Invoke(op);
+                    }
+                }
+                else if (live.Remove(op.Id, out var block))
+                {
+                    sites.Free(op.Site)(machine, block.Pfn, block.Order);
+                    freed++;
                 }
                 else
                 {
-                    warnings.WriteLine($"line {op.Line}: allocation of '{op.Id}' (order {op.Order}) failed; its free will be skipped");
-                    failed++;
+                    skipped++;
                 }
+
+                replayed?.Invoke(op);
             }
-            else if (live.Remove(op.Id, out var block))
-            {
-                sites.Free(op.Site)(machine, block.Pfn, block.Order);
-                freed++;
-            }
-            else
-            {
-                skipped++;
-            }
+
+            progress?.Invoke(operations);
         }
 
-        return (allocated, failed, freed, skipped);
+        return new Counts(operations, allocated, failed, freed, skipped);
     }
 }

@@ -99,10 +99,21 @@ public sealed unsafe partial class PageAllocator
         return GfpZoneSlow(gfp);
     }
 
+    /// <summary>
+    /// True when a mask asks for two zones at once (__GFP_DMA, __GFP_DMA32, __GFP_HIGHMEM) or is
+    /// both movable and reclaimable: the combinations gfp_zone() calls a bug. Callers that take
+    /// masks from outside (workload files) check it to refuse the line instead of the allocation.
+    /// </summary>
+    internal static bool HasConflictingModifiers(GfpFlags gfp)
+    {
+        bool dma = (gfp & GfpFlags.Dma) != 0, dma32 = (gfp & GfpFlags.Dma32) != 0, high = (gfp & GfpFlags.HighMem) != 0;
+        return (dma ? 1 : 0) + (dma32 ? 1 : 0) + (high ? 1 : 0) > 1 || (gfp & (GfpFlags.Movable | GfpFlags.Reclaimable)) == (GfpFlags.Movable | GfpFlags.Reclaimable);
+    }
+
     private static int GfpZoneSlow(GfpFlags gfp)
     {
         bool dma = (gfp & GfpFlags.Dma) != 0, dma32 = (gfp & GfpFlags.Dma32) != 0, high = (gfp & GfpFlags.HighMem) != 0;
-        if ((dma ? 1 : 0) + (dma32 ? 1 : 0) + (high ? 1 : 0) > 1 || (gfp & (GfpFlags.Movable | GfpFlags.Reclaimable)) == (GfpFlags.Movable | GfpFlags.Reclaimable))
+        if (HasConflictingModifiers(gfp))
         {
             ThrowHelper.ThrowArgument(nameof(gfp), $"gfp mask 0x{(uint)gfp:x} combines zone or mobility modifiers that exclude each other");
         }

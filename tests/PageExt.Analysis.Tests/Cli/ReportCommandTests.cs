@@ -9,7 +9,8 @@ public sealed class ReportCommandTests
     {
         var stdout = new StringWriter();
         var stderr = new StringWriter();
-        int exit = command.Run(args, new CliContext(stdout, stderr, () => new MemoryStream()));
+        var context = new CliContext(stdout, stderr, () => new MemoryStream());
+        int exit = CommandTable.Run([command.Create(context).Name, .. args], context);
         return (exit, stdout.ToString(), stderr.ToString());
     }
 
@@ -34,40 +35,17 @@ public sealed class ReportCommandTests
     }
 
     [Fact]
-    public void Diff_matches_processes_by_name_unless_told_to_match_pid()
+    public void Top_usage_errors_exit_1()
     {
-        string Record(int tgid) =>
-            $"Page allocated via order 1, mask 0xcc0(GFP_KERNEL), pid {tgid}, tgid {tgid} (java), ts 10 ns\nPFN 0x10 type Unmovable Block 0 type Unmovable Flags 0x0()\n f+0x1/0x2\n\n";
-        string dir = Directory.CreateTempSubdirectory("pageext-diff-").FullName;
-        try
-        {
-            string boot1 = Path.Combine(dir, "boot1.txt");
-            string boot2 = Path.Combine(dir, "boot2.txt");
-            File.WriteAllText(boot1, Record(1778));
-            File.WriteAllText(boot2, Record(2213) + Record(2213));
-
-            var (exit, stdout, _) = Run(new DiffCommand(), boot1, boot2);
-            Assert.Equal(0, exit);
-            Assert.Contains("+2      +0.0          2          4         +1  java [1778 -> 2213]\n", stdout, StringComparison.Ordinal);
-
-            (exit, stdout, _) = Run(new DiffCommand(), "--match-pid", boot1, boot2);
-            Assert.Equal(0, exit);
-            Assert.Contains("Processes (tgid comm) that grew (1 shown):", stdout, StringComparison.Ordinal);
-            Assert.Contains("+4      +0.0          0          4         +2  2213 java\n", stdout, StringComparison.Ordinal);
-            Assert.Contains("-2      -0.0          2          0         -1  1778 java\n", stdout, StringComparison.Ordinal);
-        }
-        finally
-        {
-            Directory.Delete(dir, recursive: true);
-        }
+        Assert.Equal(1, Run(new TopCommand(), "--limit", "x", "a").Exit);
+        Assert.Equal(1, Run(new TopCommand(), "/nonexistent").Exit);
     }
 
     [Fact]
-    public void Report_usage_errors_exit_1()
+    public void Diff_exits_2_for_any_trouble_as_diff_1_does()
     {
-        Assert.Equal(1, Run(new TopCommand(), "--match-pid", TestData.Input("modern-s12.txt")).Exit);
-        Assert.Equal(1, Run(new DiffCommand(), TestData.Input("modern-s12.txt")).Exit);
-        Assert.Equal(1, Run(new TopCommand(), "--limit", "x", "a").Exit);
-        Assert.Equal(1, Run(new TopCommand(), "/nonexistent").Exit);
+        Assert.Equal(2, Run(new DiffCommand(), TestData.Input("modern-s12.txt")).Exit);
+        Assert.Equal(2, Run(new DiffCommand(), "/nonexistent", "/nonexistent").Exit);
+        Assert.Equal(2, Run(new DiffCommand(), "--limit", "x", "a", "b").Exit);
     }
 }

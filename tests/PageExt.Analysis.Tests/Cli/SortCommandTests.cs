@@ -15,7 +15,7 @@ public sealed class SortCommandTests
         {
             OpenStdout = () => new NonClosingStream(report),
         };
-        int exit = new SortCommand().Run(args, context);
+        int exit = CommandTable.Run(["sort", .. args], context);
         return (exit, stdout.ToString(), stderr.ToString(), report.ToArray());
     }
 

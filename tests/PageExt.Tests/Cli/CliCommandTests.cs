@@ -86,11 +86,11 @@ public class CliCommandTests
 
     [Theory]
     [InlineData(new[] { "run", "--page-owner", "-" }, "need page_owner=on")]
-    [InlineData(new[] { "run", "--workload", "/nonexistent/workload" }, "cannot read workload")]
-    [InlineData(new[] { "run", "--page-owner-format", "1999" }, "modern or 2014")]
+    [InlineData(new[] { "run", "--workload", "/nonexistent/workload" }, "cannot open workload '/nonexistent/workload': no such file")]
+    [InlineData(new[] { "run", "--page-owner-format", "1999" }, "Argument '1999' not recognized. Must be one of:\n\t'modern'\n\t'2014'")]
     [InlineData(new[] { "demo", "--cmdline", "page_owner=perhaps" }, "page_owner: 'perhaps' is not a boolean")]
     [InlineData(new[] { "demo", "--memory", "12Q" }, "--memory takes a size")]
-    [InlineData(new[] { "nosuchcommand" }, "unknown command 'nosuchcommand'")]
+    [InlineData(new[] { "nosuchcommand" }, "Unrecognized command or argument 'nosuchcommand'")]
     public void Bad_invocations_fail_with_a_specific_message(string[] args, string message)
     {
         var (exit, _, stderr) = Run(args);
