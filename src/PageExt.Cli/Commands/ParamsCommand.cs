@@ -19,40 +19,26 @@ internal sealed class ParamsCommand : ICliCommand
             cmdline,
             markdown,
         };
-        command.SetAction(parsed => Run(
-            parsed.GetValue(markdown) ? ["--markdown"] : parsed.GetResult(cmdline) is { Implicit: false } ? ["--cmdline", parsed.GetValue(cmdline) ?? ""] : [],
-            context));
+        command.SetAction(parsed => parsed.GetValue(markdown)
+            ? Markdown(context)
+            : Run(parsed.GetValue(cmdline) ?? BootCommandLine.ReadEnvironment(), context));
         return command.WithExamples(
             ("pageext params --cmdline \"page_owner=on debug_pagealloc=on\"", "the settings that command line gives, one name=value a line"),
             ("pageext params --markdown", "every parameter, its values and default, as a Markdown table"));
     }
 
-    private static int Run(IReadOnlyList<string> args, CliContext context)
+    private static int Markdown(CliContext context)
     {
-        if (args.Count == 1 && args[0] == "--markdown")
-        {
-            context.Stdout.Write(BootParameterTable.RenderMarkdownTable());
-            return 0;
-        }
+        context.Stdout.Write(BootParameterTable.RenderMarkdownTable());
+        return ExitCodes.Success;
+    }
 
-        string commandLine = BootCommandLine.ReadEnvironment();
-        for (int i = 0; i < args.Count; i++)
-        {
-            if (args[i] == "--cmdline" && i + 1 < args.Count)
-            {
-                commandLine = args[++i];
-            }
-            else if (args[i].StartsWith("--cmdline=", StringComparison.Ordinal))
-            {
-                commandLine = args[i]["--cmdline=".Length..];
-            }
-            else
-            {
-                context.Stderr.WriteLine($"pageext params: unexpected argument '{args[i]}'. Usage: pageext params [--cmdline \"...\"] | --markdown");
-                return 2;
-            }
-        }
-
+    /// <summary>
+    /// Parses as boot parses, then runs boot's own checks on the default machine, so that what
+    /// params accepts boots. The settings are printed only for a command line that would boot.
+    /// </summary>
+    private static int Run(string commandLine, CliContext context)
+    {
         var result = BootCommandLine.Parse(commandLine);
         foreach (var line in result.Log)
         {
@@ -61,22 +47,22 @@ internal sealed class ParamsCommand : ICliCommand
 
         foreach (var error in result.Errors)
         {
-            context.Stderr.WriteLine("error: " + error.Message);
+            context.Stderr.WriteLine("pageext params: " + error.Message);
         }
 
-        bool refused = result.HasErrors;
-        if (!refused)
+        if (result.HasErrors)
         {
-            // Boot's own checks, so that what params accepts boots: sizes such as cma= must fit the memory.
-            try
-            {
-                Machine.Validate(new MachineDescription { CommandLine = commandLine });
-            }
-            catch (MachineDescriptionException ex)
-            {
-                context.Stderr.WriteLine($"error: {ex.Message} (checked against the default machine, {Formatting.ByteSize.Format(MachineDescription.Default.MemoryBytes)})");
-                refused = true;
-            }
+            return ExitCodes.Usage;
+        }
+
+        try
+        {
+            Machine.Validate(new MachineDescription { CommandLine = commandLine });
+        }
+        catch (MachineDescriptionException ex)
+        {
+            context.Stderr.WriteLine($"pageext params: {ex.Message} (checked against the default machine, {Formatting.ByteSize.Format(MachineDescription.Default.MemoryBytes)})");
+            return ExitCodes.Usage;
         }
 
         foreach (var setting in result.Parameters.EffectiveSettings())
@@ -84,6 +70,6 @@ internal sealed class ParamsCommand : ICliCommand
             context.Stdout.WriteLine(setting);
         }
 
-        return refused ? 1 : 0;
+        return ExitCodes.Success;
     }
 }
