@@ -62,6 +62,17 @@ internal sealed class Browser : IAsyncDisposable
         return browser;
     }
 
+    /// <summary>
+    /// Scrolls the memory map into view and waits until it is drawn: the page draws it after the
+    /// first paint, not while it loads. Returns the milliseconds from navigation to the map drawn.
+    /// </summary>
+    public async Task<double> ShowMapAsync()
+    {
+        await Page.Locator("#map-section").ScrollIntoViewIfNeededAsync();
+        await Page.WaitForSelectorAsync("#map[data-cells]", new() { State = WaitForSelectorState.Attached });
+        return await Page.EvaluateAsync<double>("() => Number(document.getElementById('map').dataset.drawnAt)");
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _context.CloseAsync();

@@ -87,6 +87,7 @@ public sealed class ReportBrowserTests : IClassFixture<ReportFixture>
     {
         var (blocks, mixed) = PageTypeInfoTotals();
         await using var browser = await Browser.OpenAsync(_files.LiveReport);
+        await browser.ShowMapAsync();
         Assert.Equal(blocks.ToString(CultureInfo.InvariantCulture), await browser.Page.GetAttributeAsync("#map", "data-cells"));
         Assert.Equal(mixed.Values.Sum().ToString(CultureInfo.InvariantCulture), await browser.Page.GetAttributeAsync("#map", "data-mixed"));
         foreach (var (type, count) in mixed)
@@ -106,6 +107,7 @@ public sealed class ReportBrowserTests : IClassFixture<ReportFixture>
     {
         var (_, mixed) = PageTypeInfoTotals();
         await using var browser = await Browser.OpenAsync(_files.DumpReport);
+        await browser.ShowMapAsync();
         Assert.Equal(mixed.Values.Sum().ToString(CultureInfo.InvariantCulture), await browser.Page.GetAttributeAsync("#map", "data-mixed"));
     }
 
