@@ -64,13 +64,13 @@ internal sealed class Browser : IAsyncDisposable
 
     /// <summary>
     /// Scrolls the memory map into view and waits until it is drawn: the page draws it after the
-    /// first paint, not while it loads. Returns the milliseconds from navigation to the map drawn.
+    /// first paint, not while it loads. Returns the milliseconds from navigation to the map drawn, or -1 from a page that draws it while loading.
     /// </summary>
     public async Task<double> ShowMapAsync()
     {
         await Page.Locator("#map-section").ScrollIntoViewIfNeededAsync();
         await Page.WaitForSelectorAsync("#map[data-cells]", new() { State = WaitForSelectorState.Attached });
-        return await Page.EvaluateAsync<double>("() => Number(document.getElementById('map').dataset.drawnAt)");
+        return await Page.EvaluateAsync<double>("() => Number(document.getElementById('map').dataset.drawnAt || -1)");
     }
 
     public async ValueTask DisposeAsync()
