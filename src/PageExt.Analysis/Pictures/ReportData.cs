@@ -10,7 +10,7 @@ namespace PageExt.Analysis.Pictures;
 /// limits below and by the number of pageblocks, never by the number of records:
 /// at most <see cref="FlameTree.MaxNodes"/> flame graph frames, <see cref="MaxStacks"/> stacks,
 /// <see cref="MaxProcesses"/> processes, and per pageblock its packed columns (<see cref="PackedColumn"/>:
-/// about 8 bytes a block, up to 3 owners of about 4 bytes each; under 4 MiB for a 1 GiB dump's 114,573 blocks).
+/// about 18 bytes a block with its biggest owners: 2.1 MB for the 114,573 blocks of a generated 1 GiB dump).
 /// </summary>
 internal sealed class ReportData
 {
