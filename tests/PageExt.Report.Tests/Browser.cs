@@ -25,7 +25,7 @@ internal sealed class Browser : IAsyncDisposable
 
     public List<string> Requests { get; } = [];
 
-    /// <summary>From navigation to the load event: the report's script renders synchronously before it fires.</summary>
+    /// <summary>From navigation to the load event: the flame graph and the first table render before it fires, the memory map after (<see cref="ShowMapAsync"/>).</summary>
     public TimeSpan LoadTime { get; private set; }
 
     public List<string> ConsoleErrors { get; } = [];

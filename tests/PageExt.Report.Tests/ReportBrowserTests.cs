@@ -76,6 +76,18 @@ public sealed class ReportBrowserTests : IClassFixture<ReportFixture>
     }
 
     [ChromiumFact]
+    public async Task A_stack_row_lists_its_frames_when_opened_and_not_before()
+    {
+        await using var browser = await Browser.OpenAsync(_files.DumpReport);
+        Assert.Equal(0, await browser.Page.Locator("#table-stacks li").CountAsync());
+        await browser.Page.Locator("#table-stacks summary").First.ClickAsync();
+        var frames = await browser.Page.Locator("#table-stacks details[open] li").AllTextContentsAsync();
+        Assert.NotEmpty(frames);
+        var folded = FoldedTotals().Select(s => s.Frames).ToList();
+        Assert.Contains(folded, stack => stack.Reverse().Where(f => f.Length > 0).Take(frames.Count).SequenceEqual(frames));
+    }
+
+    [ChromiumFact]
     public async Task Search_highlights_the_matching_frames_and_sums_their_pages()
     {
         const string term = "kmem_cache_grow";
