@@ -25,7 +25,7 @@ internal sealed class Browser : IAsyncDisposable
 
     public List<string> Requests { get; } = [];
 
-    /// <summary>From navigation to the load event: the report's script renders synchronously before it fires.</summary>
+    /// <summary>From navigation to the load event: the flame graph and the first table render before it fires, the memory map after (<see cref="ShowMapAsync"/>).</summary>
     public TimeSpan LoadTime { get; private set; }
 
     public List<string> ConsoleErrors { get; } = [];
@@ -60,6 +60,17 @@ internal sealed class Browser : IAsyncDisposable
         await page.GotoAsync(new Uri(file).AbsoluteUri);
         browser.LoadTime = clock.Elapsed;
         return browser;
+    }
+
+    /// <summary>
+    /// Scrolls the memory map into view and waits until it is drawn: the page draws it after the
+    /// first paint, not while it loads. Returns the milliseconds from navigation to the map drawn, or -1 from a page that draws it while loading.
+    /// </summary>
+    public async Task<double> ShowMapAsync()
+    {
+        await Page.Locator("#map-section").ScrollIntoViewIfNeededAsync();
+        await Page.WaitForSelectorAsync("#map[data-cells]", new() { State = WaitForSelectorState.Attached });
+        return await Page.EvaluateAsync<double>("() => Number(document.getElementById('map').dataset.drawnAt || -1)");
     }
 
     public async ValueTask DisposeAsync()

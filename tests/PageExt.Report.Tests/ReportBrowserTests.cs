@@ -54,15 +54,37 @@ public sealed class ReportBrowserTests : IClassFixture<ReportFixture>
     {
         await using var browser = await Browser.OpenAsync(_files.DumpReport);
         double rootWidth = (await Frames(browser, depth: 0)).Single().Width;
-        var target = (await Frames(browser, depth: 2)).OrderBy(f => f.Width).First(f => f.Width > 20);
-        Assert.True(target.Width < rootWidth / 2, "the test needs a frame narrower than half the graph");
+
+        // Every stack shares its outermost frames (the CLI and workload that allocated): take the
+        // first depth where the stacks part, and a frame there narrower than half the graph.
+        Frame? target = null;
+        int depth = 1;
+        for (; depth < 64 && target is null; depth++)
+        {
+            target = (await Frames(browser, depth)).Where(f => f.Width > 20 && f.Width < rootWidth / 2).OrderBy(f => f.Width).FirstOrDefault();
+        }
+
+        depth--;
+        Assert.True(target is not null, "the test needs a frame narrower than half the graph");
         await browser.Page.Locator("#flame .fr").Nth(target.Index).ClickAsync();
-        var zoomed = (await Frames(browser, depth: 2)).Where(f => !f.Ancestor).ToList();
+        var zoomed = (await Frames(browser, depth)).Where(f => !f.Ancestor).ToList();
         Assert.Equal(target.Name, zoomed.Single().Name);
         Assert.InRange(zoomed.Single().Width, rootWidth - 2, rootWidth + 2);
         Assert.True(await browser.Page.IsEnabledAsync("#reset"));
         await browser.Page.ClickAsync("#reset");
         Assert.Equal(rootWidth, (await Frames(browser, depth: 0)).Single(f => !f.Ancestor).Width);
+    }
+
+    [ChromiumFact]
+    public async Task A_stack_row_lists_its_frames_when_opened_and_not_before()
+    {
+        await using var browser = await Browser.OpenAsync(_files.DumpReport);
+        Assert.Equal(0, await browser.Page.Locator("#table-stacks li").CountAsync());
+        await browser.Page.Locator("#table-stacks summary").First.ClickAsync();
+        var frames = await browser.Page.Locator("#table-stacks details[open] li").AllTextContentsAsync();
+        Assert.NotEmpty(frames);
+        var folded = FoldedTotals().Select(s => s.Frames).ToList();
+        Assert.Contains(folded, stack => stack.Reverse().Where(f => f.Length > 0).Take(frames.Count).SequenceEqual(frames));
     }
 
     [ChromiumFact]
@@ -87,6 +109,7 @@ public sealed class ReportBrowserTests : IClassFixture<ReportFixture>
     {
         var (blocks, mixed) = PageTypeInfoTotals();
         await using var browser = await Browser.OpenAsync(_files.LiveReport);
+        await browser.ShowMapAsync();
         Assert.Equal(blocks.ToString(CultureInfo.InvariantCulture), await browser.Page.GetAttributeAsync("#map", "data-cells"));
         Assert.Equal(mixed.Values.Sum().ToString(CultureInfo.InvariantCulture), await browser.Page.GetAttributeAsync("#map", "data-mixed"));
         foreach (var (type, count) in mixed)
@@ -106,6 +129,7 @@ public sealed class ReportBrowserTests : IClassFixture<ReportFixture>
     {
         var (_, mixed) = PageTypeInfoTotals();
         await using var browser = await Browser.OpenAsync(_files.DumpReport);
+        await browser.ShowMapAsync();
         Assert.Equal(mixed.Values.Sum().ToString(CultureInfo.InvariantCulture), await browser.Page.GetAttributeAsync("#map", "data-mixed"));
     }
 
@@ -114,11 +138,18 @@ public sealed class ReportBrowserTests : IClassFixture<ReportFixture>
     {
         await using var browser = await Browser.OpenAsync(_files.FlameGraph);
         var page = browser.Page;
-        string widest = await page.EvalOnSelectorAllAsync<string>("g.f[data-l=\"2\"]",
+        // The first level where the stacks part (their outermost frames are shared): its second-widest frame.
+        int level = await page.EvalOnSelectorAllAsync<int>("g.f",
+            "gs => { for (let l = 1; l < 64; l++) if (gs.filter(g => g.dataset.l === String(l)).length > 1) return l; return -1; }");
+        Assert.True(level > 0, "the graph has no level with two frames");
+        string selector = $"g.f[data-l=\"{level}\"]";
+        string widest = await page.EvalOnSelectorAllAsync<string>(selector,
             "gs => gs.sort((a, b) => b.dataset.w - a.dataset.w)[1].querySelector('title').textContent");
         string name = widest[..widest.IndexOf(" (", StringComparison.Ordinal)];
-        await page.Locator("g.f[data-l=\"2\"]").Nth(1).ClickAsync(new() { Force = true });
-        double width = await page.EvalOnSelectorAllAsync<double>("g.f[data-l=\"2\"]",
+        int second = await page.EvalOnSelectorAllAsync<int>(selector,
+            "gs => { const sorted = [...gs].sort((a, b) => b.dataset.w - a.dataset.w); return gs.indexOf(sorted[1]); }");
+        await page.Locator(selector).Nth(second).ClickAsync(new() { Force = true });
+        double width = await page.EvalOnSelectorAllAsync<double>(selector,
             "gs => Math.max(...gs.filter(g => g.style.display !== 'none').map(g => +g.querySelector('rect').getAttribute('width')))");
         Assert.InRange(width, 1170, 1181);
         Assert.NotEmpty(name);

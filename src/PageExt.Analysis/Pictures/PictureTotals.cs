@@ -1,34 +1,39 @@
 using PageExt.Analysis.Dump;
+using PageExt.Analysis.Reports;
 using PageExt.Analysis.Sort;
 
 namespace PageExt.Analysis.Pictures;
 
 /// <summary>
-/// Everything the report shows about one dump, merged over its chunks in input order: the same
-/// bounded aggregation as `top` (one entry per distinct stack, process and pageblock), plus orders,
-/// page migrate types and the pageblocks seen in the PFN lines.
+/// Everything the report shows about one dump, merged over its chunks in input order: top's own
+/// totals (<see cref="DumpTotals"/>: stacks, processes by tgid, allocator classes), plus orders, page
+/// migrate types and the pageblocks seen in the PFN lines.
 /// </summary>
 internal sealed class PictureTotals
 {
-    public GroupTable Stacks { get; } = new(segmentBytes: 1 << 20);
+    /// <summary>What top and diff read from the same dump.</summary>
+    public DumpTotals Totals { get; } = new();
 
-    public GroupTable Processes { get; } = new(segmentBytes: 1 << 16);
+    public GroupTable Stacks => Totals.Stacks;
 
-    public GroupTable Allocators { get; } = new(segmentBytes: 1 << 12);
+    public GroupTable Allocators => Totals.Allocators;
 
     public GroupTable PageTypes { get; } = new(segmentBytes: 1 << 12);
 
-    public long[] OrderRecords { get; } = new long[PictureSink.MaxOrder + 2];
+    public long[] OrderRecords { get; } = new long[RecordOrder.MaxOrder + 2];
 
-    public long[] OrderPages { get; } = new long[PictureSink.MaxOrder + 2];
+    public long[] OrderPages { get; } = new long[RecordOrder.MaxOrder + 2];
 
     public Dictionary<ulong, PageblockTally> Pageblocks { get; } = [];
 
     public int PageblockOrder { get; private set; } = -1;
 
-    public long Records { get; private set; }
+    public long Records => Totals.Records;
 
-    public long Pages { get; private set; }
+    public long Pages => Totals.Pages;
+
+    /// <summary>The dump's processes, as top lists them.</summary>
+    public IReadOnlyList<ProcessTotals> Processes() => Totals.Processes();
 
     public DumpReadSummary? Read { get; private set; }
 
@@ -43,16 +48,12 @@ internal sealed class PictureTotals
 
     private void Merge(PictureSink sink, long lineBase)
     {
-        Records += sink.Records;
-        Pages += sink.Pages;
+        Totals.Add(sink.Totals);
         if (PageblockOrder < 0)
         {
             PageblockOrder = sink.PageblockOrder;
         }
 
-        MergeTable(Stacks, sink.Stacks);
-        MergeTable(Processes, sink.Processes);
-        MergeTable(Allocators, sink.Allocators);
         MergeTable(PageTypes, sink.PageTypes);
         for (int i = 0; i < OrderRecords.Length; i++)
         {
@@ -78,12 +79,7 @@ internal sealed class PictureTotals
     {
         foreach (ref var group in source.Groups)
         {
-            ref var entry = ref target.FindOrAdd(source.Arena.Get(group.Key), group.Hash, out bool added);
-            if (added)
-            {
-                entry.Tgid = group.Tgid;
-            }
-
+            ref var entry = ref target.FindOrAdd(source.Arena.Get(group.Key), group.Hash, out _);
             entry.Count += group.Count;
             entry.Pages += group.Pages;
         }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using PageExt.Analysis.Dump;
 using PageExt.Analysis.Reports;
 using PageExt.Analysis.Sort;
 
@@ -8,7 +9,8 @@ namespace PageExt.Analysis.Pictures;
 /// The aggregated data a report embeds, written as one JSON object. Its size is bounded by the
 /// limits below and by the number of pageblocks, never by the number of records:
 /// at most <see cref="FlameTree.MaxNodes"/> flame graph frames, <see cref="MaxStacks"/> stacks,
-/// <see cref="MaxProcesses"/> processes, and one entry of about 20 bytes per pageblock.
+/// <see cref="MaxProcesses"/> processes, and per pageblock its packed columns (<see cref="PackedColumn"/>:
+/// about 18 bytes a block with its biggest owners: 2.1 MB for the 114,573 blocks of a generated 1 GiB dump).
 /// </summary>
 internal sealed class ReportData
 {
@@ -48,7 +50,7 @@ internal sealed class ReportData
         json.WritePropertyName("flame");
         WriteFlame(json, FlameTree.Build(Current, Old), names, isRoot: true);
         WriteStacks(json, names);
-        WriteTable(json, "processes", Rows(Current.Processes, Old?.Processes), MaxProcesses);
+        WriteTable(json, "processes", ProcessRows(), MaxProcesses);
         WriteTable(json, "allocators", Rows(Current.Allocators, Old?.Allocators), int.MaxValue);
         WriteTable(json, "orders", OrderRows(), int.MaxValue);
         WriteTable(json, "types", Rows(Current.PageTypes, Old?.PageTypes), int.MaxValue);
@@ -111,6 +113,21 @@ internal sealed class ReportData
         return [.. rows.Values];
     }
 
+    /// <summary>
+    /// The processes as top lists them (by tgid, named by the leader); in a diff, matched as diff
+    /// matches them by default, by name, so the same program in two boots is one row.
+    /// </summary>
+    private List<Row> ProcessRows()
+    {
+        if (Old is null)
+        {
+            return [.. Current.Processes().Select(p => new Row(p.Label, p.Pages, p.Records, 0, 0))];
+        }
+
+        return [.. DiffReport.CompareProcesses(Old.Totals, Current.Totals, ProcessMatch.Name, keepUnchanged: true)
+            .Select(e => new Row(e.Label, e.NewPages, e.NewRecords, e.OldPages, e.OldRecords))];
+    }
+
     private List<Row> OrderRows()
     {
         var rows = new List<Row>();
@@ -122,7 +139,7 @@ internal sealed class ReportData
                 continue;
             }
 
-            string label = order <= PictureSink.MaxOrder ? order.ToString(System.Globalization.CultureInfo.InvariantCulture) : "unreadable";
+            string label = order <= RecordOrder.MaxOrder ? order.ToString(System.Globalization.CultureInfo.InvariantCulture) : "unusable";
             rows.Add(new Row(label, Current.OrderPages[order], Current.OrderRecords[order], Old?.OrderPages[order] ?? 0, oldRecords));
         }
 
@@ -208,9 +225,11 @@ internal sealed class ReportData
     }
 
     /// <summary>
-    /// The memory map: "blocks" holds 6 numbers per pageblock (block number, type index or -1, pages
-    /// in use, pages in the block, mixed 0/1 or -1 when unknown, zone index or -1) and "owners" the
-    /// biggest owners of each block as [owner index, pages, ...].
+    /// The memory map, as <see cref="PackedColumn"/>s of one value per pageblock in PFN order: "block"
+    /// (number), "type" (index into "types", or -1), "used" (pages in use), "size" (pages in the
+    /// block), "mixed" (1, 0, or -1 when unknown) and "zone" (index into "zones", or -1); then
+    /// "ownerCount" per block and, for all blocks in turn, "owner" (index into "ownerNames") and
+    /// "ownerPages" of its biggest owners.
     /// </summary>
     private void WriteMap(Utf8JsonWriter json)
     {
@@ -218,24 +237,23 @@ internal sealed class ReportData
         var types = new NameTable();
         var zones = new NameTable();
         var owners = new NameTable();
+
+        // Blocks count their owners by the id top counts a process under; a thread group's label wins over a bare pid's.
         var ownerLabels = new Dictionary<int, string>();
-        foreach (ref var group in Current.Processes.Groups)
+        foreach (var process in Current.Processes().OrderByDescending(p => p.IdIsTgid))
         {
-            ownerLabels.TryAdd(group.Tgid, RecordDetails.Decode(Current.Processes.Arena.Get(group.Key)));
+            ownerLabels.TryAdd(process.Id, process.Label);
         }
 
-        json.WriteStartObject("map");
-        json.WriteNumber("pageblockOrder", order);
-        json.WriteString("source", Live is not null ? "live" : "dump");
-        json.WriteStartArray("blocks");
-        var ownerRows = new List<int[]>();
+        PackedColumn blockColumn = new(), typeColumn = new(), usedColumn = new(), sizeColumn = new(), mixedColumn = new(), zoneColumn = new();
+        PackedColumn ownerCountColumn = new(), ownerColumn = new(), ownerPagesColumn = new();
         if (Live is not null)
         {
             foreach (var block in Live.Pageblocks)
             {
                 ulong number = block.StartPfn >> order;
                 Current.Pageblocks.TryGetValue(number, out var tally);
-                WriteBlock(number, types.Index(block.Type), block.Pages - block.FreePages, block.Pages,
+                AddBlock(number, types.Index(block.Type), block.Pages - block.FreePages, block.Pages,
                     block.Mixed is { } mixed ? (mixed ? 1 : 0) : -1, zones.Index($"Node {block.Node}, zone {block.Zone}"), tally);
             }
         }
@@ -243,48 +261,49 @@ internal sealed class ReportData
         {
             foreach (var (number, tally) in Current.Pageblocks.OrderBy(p => p.Key))
             {
-                WriteBlock(number, tally.Type is null ? -1 : types.Index(tally.Type), tally.Pages, 1L << order, tally.Mixed ? 1 : 0, -1, tally);
+                AddBlock(number, tally.Type is null ? -1 : types.Index(tally.Type), tally.Pages, 1L << order, tally.Mixed ? 1 : 0, -1, tally);
             }
         }
 
-        json.WriteEndArray();
-        json.WriteStartArray("owners");
-        foreach (var row in ownerRows)
-        {
-            json.WriteStartArray();
-            foreach (int value in row)
-            {
-                json.WriteNumberValue(value);
-            }
-
-            json.WriteEndArray();
-        }
-
-        json.WriteEndArray();
+        json.WriteStartObject("map");
+        json.WriteNumber("pageblockOrder", order);
+        json.WriteString("source", Live is not null ? "live" : "dump");
+        json.WriteNumber("count", blockColumn.Count);
+        json.WriteNumber("ownerEntries", ownerColumn.Count);
+        json.WriteString("block", blockColumn.ToBase64());
+        json.WriteString("type", typeColumn.ToBase64());
+        json.WriteString("used", usedColumn.ToBase64());
+        json.WriteString("size", sizeColumn.ToBase64());
+        json.WriteString("mixed", mixedColumn.ToBase64());
+        json.WriteString("zone", zoneColumn.ToBase64());
+        json.WriteString("ownerCount", ownerCountColumn.ToBase64());
+        json.WriteString("owner", ownerColumn.ToBase64());
+        json.WriteString("ownerPages", ownerPagesColumn.ToBase64());
         WriteNames(json, "types", types);
         WriteNames(json, "zones", zones);
         WriteNames(json, "ownerNames", owners);
         json.WriteEndObject();
 
-        void WriteBlock(ulong number, int type, long used, long pages, int mixed, int zone, PageblockTally? tally)
+        void AddBlock(ulong number, int type, long used, long pages, int mixed, int zone, PageblockTally? tally)
         {
-            json.WriteNumberValue(number);
-            json.WriteNumberValue(type);
-            json.WriteNumberValue(used);
-            json.WriteNumberValue(pages);
-            json.WriteNumberValue(mixed);
-            json.WriteNumberValue(zone);
-            var row = new List<int>();
+            blockColumn.Add((long)number);
+            typeColumn.Add(type);
+            usedColumn.Add(used);
+            sizeColumn.Add(pages);
+            mixedColumn.Add(mixed);
+            zoneColumn.Add(zone);
+            int count = 0;
             if (tally is not null)
             {
                 foreach (var (owner, ownerPages) in tally.Owners.OrderByDescending(o => o.Value).ThenBy(o => o.Key).Take(OwnersPerBlock))
                 {
-                    row.Add(owners.Index(ownerLabels.GetValueOrDefault(owner, owner.ToString(System.Globalization.CultureInfo.InvariantCulture))));
-                    row.Add((int)Math.Min(ownerPages, int.MaxValue));
+                    ownerColumn.Add(owners.Index(ownerLabels.GetValueOrDefault(owner, owner.ToString(System.Globalization.CultureInfo.InvariantCulture))));
+                    ownerPagesColumn.Add(ownerPages);
+                    count++;
                 }
             }
 
-            ownerRows.Add([.. row]);
+            ownerCountColumn.Add(count);
         }
     }
 

@@ -20,7 +20,8 @@ internal static class DiffReport
     /// <summary>Process ids shown per side in a by-name label before "+N".</summary>
     private const int ShownIds = 3;
 
-    public static IReadOnlyList<DiffEntry> Compare(IReadOnlyList<TotalsEntry> before, IReadOnlyList<TotalsEntry> after)
+    /// <param name="keepUnchanged">Keep keys whose pages and records did not change (the report's tables list them).</param>
+    public static IReadOnlyList<DiffEntry> Compare(IReadOnlyList<TotalsEntry> before, IReadOnlyList<TotalsEntry> after, bool keepUnchanged = false)
     {
         var entries = new Dictionary<string, DiffEntry>(StringComparer.Ordinal);
         foreach (var e in before)
@@ -36,7 +37,7 @@ internal static class DiffReport
         }
 
         return entries.Values
-            .Where(e => e.DeltaPages != 0 || e.DeltaRecords != 0)
+            .Where(e => keepUnchanged || e.DeltaPages != 0 || e.DeltaRecords != 0)
             .OrderByDescending(e => e.DeltaPages)
             .ThenByDescending(e => e.DeltaRecords)
             .ThenBy(e => e.Key, StringComparer.Ordinal)
@@ -51,20 +52,21 @@ internal static class DiffReport
 
     /// <summary>Processes matched by tgid, or by name with every process of one name summed; a by-name
     /// label lists the ids on each side, "java [1778 -> 2213]".</summary>
-    public static IReadOnlyList<DiffEntry> CompareProcesses(DumpTotals before, DumpTotals after, ProcessMatch match)
+    public static IReadOnlyList<DiffEntry> CompareProcesses(DumpTotals before, DumpTotals after, ProcessMatch match, bool keepUnchanged = false)
     {
-        var old = before.Processes();
-        var now = after.Processes();
         if (match == ProcessMatch.Pid)
         {
-            return Compare(before.ProcessEntries(), after.ProcessEntries());
+            return Compare(before.ProcessEntries(), after.ProcessEntries(), keepUnchanged);
         }
+
+        var old = before.Processes();
+        var now = after.Processes();
 
         // A process without a comm is known by its id, which its name already says.
         var idOnly = old.Concat(now).Where(p => p.Comm is null).Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
         var oldIds = old.ToLookup(p => p.Name, p => p.Id, StringComparer.Ordinal);
         var newIds = now.ToLookup(p => p.Name, p => p.Id, StringComparer.Ordinal);
-        return Compare(ByName(old), ByName(now))
+        return Compare(ByName(old), ByName(now), keepUnchanged)
             .Select(e => idOnly.Contains(e.Key) ? e : e with { Label = $"{e.Key} [{Ids(oldIds[e.Key])} -> {Ids(newIds[e.Key])}]" })
             .ToList();
     }

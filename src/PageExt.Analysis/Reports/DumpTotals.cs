@@ -37,7 +37,7 @@ internal sealed class DumpTotals
     public static DumpTotals Load(Stream input, DiagnosticLog log, Action<long>? progress = null)
     {
         var totals = new DumpTotals();
-        totals.Read = DumpPipeline.Run(input, keepPfnLines: false, () => new Sink(), totals.Merge, log, progress);
+        totals.Read = DumpPipeline.Run(input, keepPfnLines: false, () => new Sink(), (sink, _) => totals.Add(sink), log, progress);
         return totals;
     }
 
@@ -63,8 +63,10 @@ internal sealed class DumpTotals
     public IReadOnlyList<TotalsEntry> ProcessEntries() =>
         Processes().Select(p => new TotalsEntry(p.PidKey, p.Label, p.Records, p.Pages)).ToList();
 
-    private void Merge(Sink sink, long lineBase)
+    /// <summary>Adds one chunk's counts; chunks are added in input order.</summary>
+    internal void Add(Sink sink)
     {
+        ArgumentNullException.ThrowIfNull(sink);
         Records += sink.Records;
         Pages += sink.Pages;
         MergeTable(Stacks, sink.Stacks);
@@ -119,10 +121,22 @@ internal sealed class DumpTotals
             (BinaryPrimitives.ReadInt32LittleEndian(key), (ThreadFlags)key[4], RecordDetails.Decode(key[HeaderBytes..]));
     }
 
-    private sealed class Sink : IRecordSink
+    /// <summary>
+    /// Counts one chunk's records. The report's sink wraps it, so the report counts stacks, processes,
+    /// allocator classes and pages exactly as top and diff do.
+    /// </summary>
+    internal sealed class Sink : IRecordSink
     {
         /// <summary>TASK_COMM_LEN is 16 (64 since 2025); anything longer is cut here, it only names.</summary>
         private const int MaxCommBytes = 200;
+
+        /// <summary>Allocator classes are bit sets below <see cref="KernelFields.AllocatorOthers"/> &lt;&lt; 1.</summary>
+        private const int AllocatorClasses = KernelFields.AllocatorOthers << 1;
+
+        /// <summary>"CMA SLAB", "OTHERS"...: page_owner_sort's names of every class, made once rather than per record.</summary>
+        private static readonly byte[][] s_allocatorNames = Enumerable.Range(0, AllocatorClasses)
+            .Select(bits => System.Text.Encoding.ASCII.GetBytes(string.Join(' ', SortTextWriter.AllocatorNames(bits))))
+            .ToArray();
 
         private readonly byte[] _frames = new byte[ChunkParser.MaxRecordBytes];
         private readonly byte[] _thread = new byte[ThreadKey.HeaderBytes + MaxCommBytes];
@@ -137,6 +151,15 @@ internal sealed class DumpTotals
 
         public long Pages { get; private set; }
 
+        /// <summary>The last accepted record's order, or -1 when <see cref="RecordOrder"/> finds it unusable.</summary>
+        public int LastOrder { get; private set; }
+
+        /// <summary>The pages the last accepted record counts.</summary>
+        public long LastPages { get; private set; }
+
+        /// <summary>The id the last accepted record's process is counted under: tgid, else pid, else -1.</summary>
+        public int LastId { get; private set; }
+
         public void Reset()
         {
             Stacks.Reset();
@@ -150,6 +173,8 @@ internal sealed class DumpTotals
         {
             var text = record.Text;
             long pages = RecordOrder.Pages(text, record.Line, diagnostics);
+            LastOrder = pages == 0 ? -1 : System.Numerics.BitOperations.Log2((ulong)pages);
+            LastPages = pages;
             Records++;
             Pages += pages;
 
@@ -182,12 +207,12 @@ internal sealed class DumpTotals
             }
 
             var comm = commCapture.Found ? text[commCapture.Start..Math.Min(commCapture.End, commCapture.Start + MaxCommBytes)] : [];
-            int n = ThreadKey.Write(_thread, tgid >= 0 ? tgid : pid, flags, comm);
+            LastId = tgid >= 0 ? tgid : pid;
+            int n = ThreadKey.Write(_thread, LastId, flags, comm);
             var thread = _thread.AsSpan(0, n);
             Add(Threads, thread, thread, pages);
 
-            int allocator = KernelFields.Allocator(text, record.PfnAllocator);
-            var name = System.Text.Encoding.ASCII.GetBytes(string.Join(' ', SortTextWriter.AllocatorNames(allocator)));
+            var name = s_allocatorNames[KernelFields.Allocator(text, record.PfnAllocator) & (AllocatorClasses - 1)];
             Add(Allocators, name, name, pages);
         }
     }

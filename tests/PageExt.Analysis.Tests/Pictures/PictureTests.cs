@@ -87,6 +87,75 @@ public sealed class PictureTests
         Assert.Null(picture.Pageblocks[5].Type);
     }
 
+    private static JsonElement ReportJson(PictureTotals current, PictureTotals? old = null)
+    {
+        using var output = new MemoryStream();
+        HtmlReport.Write(output, new ReportData { Current = current, Old = old, Title = "t" });
+        string html = Encoding.UTF8.GetString(output.ToArray());
+        int start = html.IndexOf("application/json\">", StringComparison.Ordinal) + "application/json\">".Length;
+        using var json = JsonDocument.Parse(html[start..html.IndexOf("</script>", start, StringComparison.Ordinal)]);
+        return json.RootElement.Clone();
+    }
+
+    private static string ThreadRecord(int order, string ids, string comm) =>
+        $"Page allocated via order {order}, mask 0xcc0(GFP_KERNEL), {ids} ({comm}), ts 10 ns\n"
+        + "PFN 0x10 type Unmovable Block 0 type Unmovable Flags 0x0()\n f+0x1/0x2\n\n";
+
+    /// <summary>A JVM whose leader and threads all allocate, a group whose leader has no record, and a pid-only process.</summary>
+    private static readonly string s_threads =
+        ThreadRecord(0, "pid 1778, tgid 1778", "java")
+        + ThreadRecord(3, "pid 1790, tgid 1778", "C2 CompilerThre")
+        + ThreadRecord(1, "pid 1795, tgid 1778", "GC Thread#0")
+        + ThreadRecord(2, "pid 901, tgid 900", "worker-b")
+        + ThreadRecord(1, "pid 902, tgid 900", "worker-a")
+        + ThreadRecord(0, "pid 55, tgid 55", "init");
+
+    [Theory]
+    [InlineData("threads")]
+    [InlineData("modern-s11.txt")]
+    [InlineData("v6.6-s13.txt")]
+    [InlineData("2014-s14.txt")]
+    [InlineData("edge.txt")]
+    public void Report_process_rows_are_tops_processes_by_tgid_under_the_leaders_name(string input)
+    {
+        byte[] dump = input == "threads" ? Encoding.ASCII.GetBytes(s_threads) : TestData.ReadInput(input);
+        var top = DumpTotals.Load(new MemoryStream(dump), new DiagnosticLog(int.MaxValue)).Processes()
+            .Select(p => (p.Label, p.Pages, p.Records)).Order().ToList();
+        var rows = ReportJson(Load(dump)).GetProperty("processes").GetProperty("rows").EnumerateArray()
+            .Select(r => (r[0].GetString()!, r[1].GetInt64(), r[2].GetInt64())).Order().ToList();
+        Assert.Equal(top, rows);
+        if (input == "threads")
+        {
+            Assert.Contains(("1778 java", 11L, 3L), rows);
+            Assert.Contains(("900 worker-b (a thread's name: the leader has no record)", 6L, 2L), rows);
+        }
+    }
+
+    [Fact]
+    public void Report_orders_follow_the_record_order_rule_an_order_above_22_counts_no_pages()
+    {
+        byte[] dump = Encoding.ASCII.GetBytes(ThreadRecord(3, "pid 1, tgid 1", "init") + ThreadRecord(30, "pid 1, tgid 1", "init"));
+        var log = new DiagnosticLog(int.MaxValue);
+        var picture = PictureTotals.Load(new MemoryStream(dump), log);
+        Assert.Equal(8, picture.Pages);
+        var orders = ReportJson(picture).GetProperty("orders").GetProperty("rows").EnumerateArray()
+            .ToDictionary(r => r[0].GetString()!, r => (r[1].GetInt64(), r[2].GetInt64()));
+        Assert.Equal((8L, 1L), orders["3"]);
+        Assert.Equal((0L, 1L), orders["unusable"]);
+        Assert.Equal(1, log.Count(DiagnosticKind.UnusableOrder));
+    }
+
+    [Fact]
+    public void Diff_report_process_rows_match_processes_by_name_as_diff_does()
+    {
+        var old = Load(Encoding.ASCII.GetBytes(ThreadRecord(0, "pid 1778, tgid 1778", "java") + ThreadRecord(0, "pid 5, tgid 5", "sshd")));
+        var now = Load(Encoding.ASCII.GetBytes(ThreadRecord(2, "pid 2213, tgid 2213", "java") + ThreadRecord(0, "pid 5, tgid 5", "sshd")));
+        var rows = ReportJson(now, old).GetProperty("processes").GetProperty("rows").EnumerateArray()
+            .ToDictionary(r => r[0].GetString()!, r => (r[1].GetInt64(), r[3].GetInt64()));
+        Assert.Equal((4L, 1L), rows["java [1778 -> 2213]"]);
+        Assert.Equal((1L, 1L), rows["sshd [5 -> 5]"]);
+    }
+
     [Fact]
     public void Html_report_embeds_a_comm_that_closes_the_script_element_harmlessly()
     {
@@ -217,7 +286,7 @@ public sealed class PictureTests
         var root = json.RootElement;
         Assert.True(root.GetProperty("live").GetBoolean());
         Assert.Equal("live", root.GetProperty("map").GetProperty("source").GetString());
-        Assert.Equal(64 * 1024 * 1024 / 4096 / 512, root.GetProperty("map").GetProperty("blocks").GetArrayLength() / 6);
+        Assert.Equal(64 * 1024 * 1024 / 4096 / 512, root.GetProperty("map").GetProperty("count").GetInt32());
         Assert.NotEqual(0, root.GetProperty("buddy").GetArrayLength());
     }
 }

@@ -176,7 +176,7 @@
   // ---- Tables ---------------------------------------------------------------------------------
   var tables = [
     { id: "stacks", title: "Stacks", label: "stack (caller, then frames)" },
-    { id: "processes", title: "Processes", label: "tgid comm" },
+    { id: "processes", title: "Processes", label: D.diff ? "process name [tgids before -> after]" : "tgid comm" },
     { id: "allocators", title: "Allocators", label: "allocator (page_owner_sort's class)" },
     { id: "orders", title: "Orders", label: "order" },
     { id: "types", title: "Migrate types", label: "page migrate type" }
@@ -227,11 +227,15 @@
       var tr = el("tr");
       var first = el("td", { "class": "l" });
       if (r.frames) {
+        // A stack's frames are built when it is opened: 200 stacks of 30 frames are thousands of elements nobody sees.
         var det = el("details");
         det.appendChild(el("summary", {}, r.label));
-        var ol = el("ol");
-        r.frames.forEach(function (f) { ol.appendChild(el("li", {}, f)); });
-        det.appendChild(ol);
+        det.addEventListener("toggle", function () {
+          if (!det.open || det.querySelector("ol")) return;
+          var ol = el("ol");
+          r.frames.forEach(function (f) { ol.appendChild(el("li", {}, f)); });
+          det.appendChild(ol);
+        });
         first.appendChild(det);
       } else first.textContent = r.label;
       tr.appendChild(first);
@@ -276,24 +280,55 @@
 
   // ---- Memory map -----------------------------------------------------------------------------
   // Cells live in typed arrays, not objects: a 1 GiB dump's map has hundreds of thousands of them.
+  // The map is below the fold, so it is decoded and drawn after the first paint (when it scrolls
+  // into view, or when the page is idle), never while the page loads.
   var M = D.map, TYPE_COLOURS = { Unmovable: "#d1495b", Movable: "#3d7dd8", Reclaimable: "#3a9d5d", HighAtomic: "#8e5cc4",
     CMA: "#e0a100", Isolate: "#8c6d46", Reserve: "#4aa8a0" };
-  var B = M.blocks, nb = B.length / 6, blockPages = Math.pow(2, M.pageblockOrder);
-  // A dump names only blocks holding allocated pages: show the whole range, gaps as blocks with no record.
-  var lo = nb ? B[0] : 0, hi = nb ? B[(nb - 1) * 6] : -1;
-  var ranged = M.source === "dump" && nb > 0 && hi - lo + 1 <= 262144;
-  var count = ranged ? hi - lo + 1 : nb;
-  var cBlock = new Float64Array(count), cType = new Int16Array(count).fill(-1), cUsed = new Float64Array(count),
-    cSize = new Float64Array(count).fill(blockPages), cMixed = new Int8Array(count), cZone = new Int16Array(count).fill(-1),
-    cOwners = new Int32Array(count).fill(-1), cNone = new Uint8Array(count);
-  if (ranged) { for (var g = 0; g < count; g++) { cBlock[g] = lo + g; cNone[g] = 1; } }
-  for (var b = 0; b < nb; b++) {
-    var k = b * 6, i0 = ranged ? B[k] - lo : b;
-    cBlock[i0] = B[k]; cType[i0] = B[k + 1]; cUsed[i0] = B[k + 2]; cSize[i0] = B[k + 3]; cMixed[i0] = B[k + 4]; cZone[i0] = B[k + 5];
-    cOwners[i0] = b; cNone[i0] = 0;
+  var blockPages = Math.pow(2, M.pageblockOrder), mapCanvas = $("map"), mapReady = false;
+  var count = 0, CELL = 4, cols = 1, selected = -1;
+  var cBlock, cType, cUsed, cSize, cMixed, cZone, cOwners, cNone, ownerAt, ownerIdx, ownerPages;
+
+  // A packed column (PackedColumn.cs): base64 of zigzag LEB128 varints of each value's difference from the one before.
+  function unpack(b64, n, out) {
+    var bin = atob(b64), p = 0, prev = 0;
+    out = out || new Float64Array(n);
+    for (var i = 0; i < n; i++) {
+      var v = 0, mul = 1, c;
+      do { c = bin.charCodeAt(p++); v += (c & 127) * mul; mul *= 128; } while (c & 128);
+      prev += v % 2 ? -(v + 1) / 2 : v / 2;
+      out[i] = prev;
+    }
+    return out;
   }
-  var mapCanvas = $("map"), CELL = count <= 4096 ? 14 : count <= 16384 ? 9 : count <= 65536 ? 6 : 4;
-  var cols = 1, selected = -1;
+  function decodeMap() {
+    var nb = M.count, bBlock = unpack(M.block, nb), bType = unpack(M.type, nb), bUsed = unpack(M.used, nb), bSize = unpack(M.size, nb),
+      bMixed = unpack(M.mixed, nb), bZone = unpack(M.zone, nb), bOwners = unpack(M.ownerCount, nb);
+    ownerIdx = unpack(M.owner, M.ownerEntries); ownerPages = unpack(M.ownerPages, M.ownerEntries);
+    ownerAt = new Int32Array(nb + 1);
+    for (var q = 0; q < nb; q++) ownerAt[q + 1] = ownerAt[q] + bOwners[q];
+    // A dump names only blocks holding allocated pages: show the whole range, gaps as blocks with no record.
+    var lo = nb ? bBlock[0] : 0, hi = nb ? bBlock[nb - 1] : -1;
+    var ranged = M.source === "dump" && nb > 0 && hi - lo + 1 <= 262144;
+    count = ranged ? hi - lo + 1 : nb;
+    cBlock = new Float64Array(count); cType = new Int16Array(count).fill(-1); cUsed = new Float64Array(count);
+    cSize = new Float64Array(count).fill(blockPages); cMixed = new Int8Array(count); cZone = new Int16Array(count).fill(-1);
+    cOwners = new Int32Array(count).fill(-1); cNone = new Uint8Array(count);
+    if (ranged) { for (var g = 0; g < count; g++) { cBlock[g] = lo + g; cNone[g] = 1; } }
+    for (var b = 0; b < nb; b++) {
+      var i0 = ranged ? bBlock[b] - lo : b;
+      cBlock[i0] = bBlock[b]; cType[i0] = bType[b]; cUsed[i0] = bUsed[b]; cSize[i0] = bSize[b]; cMixed[i0] = bMixed[b]; cZone[i0] = bZone[b];
+      cOwners[i0] = b; cNone[i0] = 0;
+    }
+    CELL = count <= 4096 ? 14 : count <= 16384 ? 9 : count <= 65536 ? 6 : 4;
+  }
+  function showMap() {
+    if (mapReady) return;
+    mapReady = true;
+    decodeMap();
+    legend();
+    drawMap();
+    mixedTable();
+  }
   function typeName(i) { return cType[i] < 0 ? (cNone[i] ? "no record" : "unknown") : M.types[cType[i]]; }
   function typeColour(name) { return TYPE_COLOURS[name] || "#888888"; }
   function shade(hex, f) {
@@ -314,29 +349,31 @@
     }
   }
   function drawMap() {
+    if (!mapReady) return;
     var wrap = $("map-wrap"), width = Math.max(wrap.clientWidth - 10, CELL * 16);
     cols = Math.max(1, Math.floor(width / CELL));
     var rowsN = Math.max(1, Math.ceil(count / cols)), W = cols * CELL, H = rowsN * CELL;
     mapCanvas.width = W; mapCanvas.height = H;
     mapCanvas.style.width = W + "px"; mapCanvas.style.height = H + "px";
-    var ctx = mapCanvas.getContext("2d"), img = ctx.createImageData(W, H), px = img.data;
-    var mixed = 0, s = CELL - 1;
+    // One 32-bit store per pixel (RGBA bytes, little-endian) rather than four byte stores.
+    var ctx = mapCanvas.getContext("2d"), img = ctx.createImageData(W, H), px = new Uint32Array(img.data.buffer);
+    var mixed = 0, s = CELL - 1, ink = 0xff000000;
     for (var i = 0; i < count; i++) {
       var rgb = rgbOf(i), x0 = (i % cols) * CELL, y0 = Math.floor(i / cols) * CELL, cross = cMixed[i] === 1;
+      var fill = (0xff000000 | (rgb[2] << 16) | (rgb[1] << 8) | rgb[0]) >>> 0;
       if (cross) mixed++;
       for (var y = 0; y < s; y++) {
-        var o = ((y0 + y) * W + x0) * 4;
-        for (var x = 0; x < s; x++, o += 4) {
-          // Mixed blocks carry a cross, so they read without colour too.
-          var ink = cross && (x === y || x === s - 1 - y);
-          px[o] = ink ? 0 : rgb[0]; px[o + 1] = ink ? 0 : rgb[1]; px[o + 2] = ink ? 0 : rgb[2]; px[o + 3] = 255;
-        }
+        var o = (y0 + y) * W + x0;
+        px.fill(fill, o, o + s);
+        // Mixed blocks carry a cross, so they read without colour too.
+        if (cross) { px[o + y] = ink; px[o + s - 1 - y] = ink; }
       }
     }
     ctx.putImageData(img, 0, 0);
     selected = -1;
     mapCanvas.setAttribute("data-cells", String(count));
     mapCanvas.setAttribute("data-mixed", String(mixed));
+    mapCanvas.setAttribute("data-drawn-at", String(Math.round(performance.now())));
   }
   function hex(n) { return "0x" + n.toString(16); }
   function describeCell(i) {
@@ -345,15 +382,16 @@
     if (cNone[i]) { lines.push("no allocated page in the dump"); return lines.join("\n"); }
     lines.push(typeName(i) + (cMixed[i] === 1 ? ", MIXED (holds pages of another type)" : cMixed[i] === 0 ? ", not mixed" : ""));
     lines.push(fmt(cUsed[i]) + " of " + fmt(cSize[i]) + " pages " + (M.source === "live" ? "in use" : "in dumped records") + " (" + pct(cUsed[i], cSize[i]) + ")");
-    var owners = cOwners[i] >= 0 ? M.owners[cOwners[i]] : [];
-    if (owners.length) {
+    var b = cOwners[i];
+    if (b >= 0 && ownerAt[b + 1] > ownerAt[b]) {
       var o = [];
-      for (var j = 0; j < owners.length; j += 2) o.push(M.ownerNames[owners[j]] + " " + fmt(owners[j + 1]) + " pages");
+      for (var j = ownerAt[b]; j < ownerAt[b + 1]; j++) o.push(M.ownerNames[ownerIdx[j]] + " " + fmt(ownerPages[j]) + " pages");
       lines.push("biggest owners: " + o.join(", "));
     }
     return lines.join("\n");
   }
   function cellAt(e) {
+    if (!mapReady) return -1;
     var r = mapCanvas.getBoundingClientRect();
     var col = Math.floor((e.clientX - r.left) / CELL), row = Math.floor((e.clientY - r.top) / CELL);
     var i = row * cols + col;
@@ -371,11 +409,11 @@
   mapCanvas.addEventListener("click", function (e) { var i = cellAt(e); if (i >= 0) selectCell(i); });
   mapCanvas.addEventListener("keydown", function (e) {
     var step = { ArrowRight: 1, ArrowLeft: -1, ArrowDown: cols, ArrowUp: -cols, PageDown: cols * 8, PageUp: -cols * 8 }[e.key];
-    if (step === undefined) return;
+    if (step === undefined || !mapReady) return;
     e.preventDefault();
     selectCell(Math.max(0, Math.min(count - 1, (selected < 0 ? 0 : selected + step))));
   });
-  mapCanvas.addEventListener("focus", function () { if (selected < 0 && count) selectCell(0); });
+  mapCanvas.addEventListener("focus", function () { showMap(); if (selected < 0 && count) selectCell(0); });
   function selectCell(i) {
     var ctx = mapCanvas.getContext("2d");
     if (selected >= 0) sample(ctx, rgbOf(selected), cMixed[selected] === 1, (selected % cols) * CELL, Math.floor(selected / cols) * CELL, CELL);
@@ -473,9 +511,15 @@
 
   drawFlame();
   select("stacks");
-  legend();
-  drawMap();
-  mixedTable();
   buddy();
   document.body.setAttribute("data-ready", "1");
+  if ("IntersectionObserver" in window) {
+    new IntersectionObserver(function (entries, observer) {
+      if (entries.some(function (e) { return e.isIntersecting; })) { observer.disconnect(); showMap(); }
+    }, { rootMargin: "300px" }).observe($("map-section"));
+  }
+  // Not scrolled to: draw it once the page has loaded and painted, so it is ready when wanted.
+  window.addEventListener("load", function () {
+    (window.requestIdleCallback || function (f) { setTimeout(f, 50); })(showMap, { timeout: 500 });
+  });
 })();
