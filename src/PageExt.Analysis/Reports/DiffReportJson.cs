@@ -42,20 +42,7 @@ internal static class DiffReportJson
             json.WriteNumber("deltaRecords", entry.DeltaRecords);
             json.WriteNumber("oldRecords", entry.OldRecords);
             json.WriteNumber("newRecords", entry.NewRecords);
-            if (frames)
-            {
-                json.WriteStartArray("frames");
-                foreach (var frame in entry.Label.Split('\n', StringSplitOptions.RemoveEmptyEntries))
-                {
-                    json.WriteStringValue(frame.Trim());
-                }
-
-                json.WriteEndArray();
-            }
-            else
-            {
-                json.WriteString("label", entry.Label);
-            }
+            ReportJson.WriteLabel(json, entry.Label, frames);
 
             json.WriteEndObject();
         }

@@ -29,20 +29,7 @@ internal static class TopReportJson
             json.WriteStartObject();
             json.WriteNumber("pages", entry.Pages);
             json.WriteNumber("records", entry.Records);
-            if (frames)
-            {
-                json.WriteStartArray("frames");
-                foreach (var frame in entry.Label.Split('\n', StringSplitOptions.RemoveEmptyEntries))
-                {
-                    json.WriteStringValue(frame.Trim());
-                }
-
-                json.WriteEndArray();
-            }
-            else
-            {
-                json.WriteString("label", entry.Label);
-            }
+            ReportJson.WriteLabel(json, entry.Label, frames);
 
             json.WriteEndObject();
         }
