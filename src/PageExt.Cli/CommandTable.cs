@@ -12,6 +12,8 @@ internal static class CommandTable
         new SortCommand(),
         new TopCommand(),
         new DiffCommand(),
+        new ExportCommand(),
+        new QueryCommand(),
         new ParamsCommand(),
         new DebugPageAllocFaultCommand(),
     ];
