@@ -25,7 +25,10 @@ internal static class FleetQuery
         }
 
         Execute(connection, "CREATE VIEW records AS " + Scan(recordFiles, Export.ParquetSchemaV1.Records.DataFields.Select(f => f.Name)));
-        Execute(connection, "CREATE VIEW stacks AS SELECT DISTINCT * FROM ("
+
+        // Exports share stacks (the id is a hash of the frames); partition columns would keep copies apart.
+        var stackColumns = string.Join(", ", Export.ParquetSchemaV1.Stacks.DataFields.Select(f => $"\"{f.Name}\""));
+        Execute(connection, $"CREATE VIEW stacks AS SELECT DISTINCT {stackColumns} FROM ("
             + Scan(stackFiles, Export.ParquetSchemaV1.Stacks.DataFields.Select(f => f.Name)) + ")");
 
         using var command = connection.CreateCommand();
