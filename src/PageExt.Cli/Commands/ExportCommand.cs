@@ -7,7 +7,7 @@ namespace PageExt.Cli.Commands;
 /// <summary>
 /// `pageext export -o DIR [--source LABEL] &lt;dump|-&gt;...`: page_owner dumps to DIR/records.parquet
 /// and DIR/stacks.parquet (docs/formats/parquet.md). Exit codes: 0 done, 1 usage or a file that
-/// cannot be opened or created, 2 an input holds no page_owner record.
+/// cannot be opened or created, 2 an input holds no page_owner record (then nothing is written).
 /// </summary>
 internal sealed class ExportCommand : ICliCommand
 {
@@ -123,6 +123,13 @@ internal sealed class ExportCommand : ICliCommand
             finally
             {
                 target.Dispose();
+            }
+
+            if (exitCode != 0)
+            {
+                // All or nothing: a fleet job must not mistake a partial export for a complete one.
+                context.Stderr.WriteLine($"pageext export: nothing written to '{directory}'");
+                return exitCode;
             }
 
             records.Commit();
