@@ -37,7 +37,7 @@ internal static class SortCommandLine
         + "-h, --help\t\tPrint this text.\n"
         + "--format <fmt>\t\ttext (page_owner_sort's report, default), json, csv, or folded\n\t\t\t(\"frame;frame;frame pages\" for flamegraph.pl and speedscope).\n"
         + "--compat <gen>\t\tv6.6: the 5.18-6.6 tool (-f, -r, free_ts keys); 2014: the 3.19\n\t\t\ttool (no options, \"N times:\" blocks).\n"
-        + "--memory-budget <size>\tmemory for groups before sorted runs spill to temporary files\n\t\t\t(default 64M; the report is the same either way).\n"
+        + "--memory-budget <size>\tmemory for groups before sorted runs spill to temporary files\n\t\t\t(default 32M; the report is the same either way).\n"
         + "<input> may be '-' (stdin) or gzip-compressed; <output> may be '-' (stdout).\n";
 
     public static SortCommandLineResult Parse(IReadOnlyList<string> args)

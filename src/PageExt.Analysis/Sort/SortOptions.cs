@@ -31,7 +31,7 @@ internal sealed class SortOptions
     /// <summary>Where spilled runs go; null for the system's temporary folder.</summary>
     public string? SpillDirectory { get; set; }
 
-    public const long DefaultMemoryBudgetBytes = 64L << 20;
+    public const long DefaultMemoryBudgetBytes = 32L << 20;
 
     public string Input { get; set; } = "-";
 

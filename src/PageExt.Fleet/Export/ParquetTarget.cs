@@ -24,7 +24,14 @@ internal sealed class ParquetTarget : IRowTarget, IDisposable
     {
         _rowGroupRows = rowGroupRows;
         _recordColumns = new RecordColumns(rowGroupRows);
-        var options = new ParquetOptions { CompressionMethod = CompressionMethod.Snappy };
+        var options = new ParquetOptions
+        {
+            CompressionMethod = CompressionMethod.Snappy,
+
+            // Parquet.Net pools its page buffers without limit unless told; one row group's worth is enough.
+            MaximumSmallPoolFreeBytes = 16 << 20,
+            MaximumLargePoolFreeBytes = 32 << 20,
+        };
         foreach (var field in ParquetSchemaV1.DictionaryColumns)
         {
             options.ColumnEncodingHints[field.Path.ToString()] = EncodingHint.Dictionary;

@@ -35,6 +35,7 @@ internal sealed class ExternalGroupSort : IDisposable
     private readonly Comparison<SortedGroup> _runOrder;
     private readonly List<GroupRun> _runs = [];
     private readonly List<GroupRun> _rankedRuns = [];
+    private readonly StackDictionary _stacks;
     private SpillFile? _cullFile;
     private SpillFile? _rankedFile;
     private IntRange _pid;
@@ -45,6 +46,7 @@ internal sealed class ExternalGroupSort : IDisposable
     public ExternalGroupSort(SortOptions options)
     {
         _options = options;
+        _stacks = new StackDictionary(Math.Max(1 << 20, options.MemoryBudgetBytes / 4));
         _cull = SortComparers.Cull(options);
         SinglePass = SortFollowsKey(options);
         var inCullOrder = SinglePass ? SortComparers.Total(options.Sort, _cull) : _cull;
@@ -125,7 +127,7 @@ internal sealed class ExternalGroupSort : IDisposable
 
         GlibcMergeSort.Sort(groups, _runOrder);
         _cullFile ??= new SpillFile(_options.SpillDirectory);
-        var run = new GroupRun(_cullFile);
+        var run = new GroupRun(_cullFile, _stacks);
         _runs.Add(run);
         foreach (var group in groups)
         {
@@ -247,7 +249,7 @@ internal sealed class ExternalGroupSort : IDisposable
         buffer.Clear();
         GlibcMergeSort.Sort(array, order);
         _rankedFile ??= new SpillFile(_options.SpillDirectory);
-        var run = new GroupRun(_rankedFile);
+        var run = new GroupRun(_rankedFile, _stacks);
         _rankedRuns.Add(run);
         foreach (var group in array)
         {
