@@ -19,7 +19,7 @@ internal static class ParquetSchemaV1
 
     /// <summary>Rows per row group: a few hundred thousand rows (tens of MiB before compression) is
     /// what DuckDB and Spark scan in parallel efficiently, and bounds the writer's buffers.</summary>
-    public const int RowGroupRows = 1 << 18;
+    public const int RowGroupRows = 1 << 17;
 
     public static readonly DataField<string> Source = new("source", nullable: false);
     public static readonly DataField<long> RecordIndex = new("record_index");
