@@ -51,13 +51,26 @@ internal sealed class SortCommand : ICliCommand
                 var log = new DiagnosticLog(options.Debug ? int.MaxValue : 50);
                 var progress = context.StderrIsTerminal ? new ProgressBar(context.Stderr, length) : null;
                 bool reportToStdout = options.Output == "-";
-                var result = PageOwnerSorter.Run(
-                    options,
-                    input,
-                    output,
-                    log,
-                    progress is null ? null : progress.Report,
-                    reportToStdout ? null : context.Stdout.WriteLine);
+                SortResult result;
+                try
+                {
+                    result = PageOwnerSorter.Run(
+                        options,
+                        input,
+                        output,
+                        log,
+                        progress is null ? null : progress.Report,
+                        reportToStdout ? null : context.Stdout.WriteLine);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    // Past the memory budget the sort writes temporary runs: a full or unwritable
+                    // temporary folder ends up here, as does a failing output.
+                    progress?.Clear();
+                    context.Stderr.WriteLine($"pageext sort: {e.Message}");
+                    return 1;
+                }
+
                 progress?.Clear();
                 string where = options.Input == "-" ? "<stdin>" : options.Input;
                 log.WriteTo(context.Stderr, $"pageext sort: {where}");
