@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text;
 using PageExt.Cli;
 using PageExt.Cli.Files;
@@ -162,5 +163,37 @@ public sealed class FleetCommandTests
         var (exit, _, stderr) = Run("query", null, "SELECT 1", foreign);
         Assert.Equal(2, exit);
         Assert.Contains("was not written by `pageext export`", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Sort_whose_spill_folder_is_missing_fails_in_one_line_with_exit_1_and_writes_nothing()
+    {
+        using var directory = new FleetTestData.TempDirectory();
+        string output = Path.Combine(directory.Path, "sorted.txt");
+        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+
+        // The spill folder is the system's temporary folder; a child process gets a missing one.
+        start.Environment["TMPDIR"] = Path.Combine(directory.Path, "missing");
+        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "PageExt.Cli.dll"), "sort", "-a", "--memory-budget", "1K", FleetTestData.Input("modern-s11.txt"), output })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var child = Process.Start(start)!;
+        var stdout = child.StandardOutput.ReadToEndAsync();
+        string stderr = await child.StandardError.ReadToEndAsync();
+        await stdout;
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await child.WaitForExitAsync(timeout.Token);
+        Assert.Equal(1, child.ExitCode);
+        Assert.StartsWith("pageext sort: ", stderr, StringComparison.Ordinal);
+        Assert.Contains("missing", stderr, StringComparison.Ordinal);
+        Assert.Single(stderr.TrimEnd('\n').Split('\n'));
+        Assert.Empty(Directory.GetFileSystemEntries(directory.Path));
     }
 }
