@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Times `pageext sort` on a generated modern page_owner dump for the default, -m, -s and
-# --cull=stacktrace, and, given the path of a page_owner_sort binary built from the kernel tree,
+# Times `pageext sort` on a generated modern page_owner dump for the default, -m, -s,
+# --cull=stacktrace and -a, and, given the path of a page_owner_sort binary built from the kernel tree,
 # times it on the same dump and prints both side by side with the speed ratio and whether the two
 # reports are byte-identical. Wall time and peak RSS come from /usr/bin/time.
 #
@@ -51,7 +51,7 @@ printf '%s: %s MiB, %s cores\n' "$(basename "$dump")" "$mib" "$(nproc)"
 printf '%-20s %9s %10s %10s' option "pageext s" "MiB/s" "RSS MiB"
 [ -n "$kernel" ] && printf ' %10s %10s %10s %7s %9s' "kernel s" "MiB/s" "RSS MiB" ratio identical
 printf '\n'
-for opt in "" "-m" "-s" "--cull=stacktrace"; do
+for opt in "" "-m" "-s" "--cull=stacktrace" "-a"; do
   read -r secs rss < <(measure "$dir/pageext.out" dotnet "$dll" sort $opt "$dump" "$dir/pageext.out")
   printf '%-20s %9.2f %10.0f %10.0f' "${opt:-(default)}" "$secs" "$(awk -v m="$mib" -v s="$secs" 'BEGIN { print m / s }')" "$(awk -v r="$rss" 'BEGIN { print r / 1024 }')"
   if [ -n "$kernel" ]; then

@@ -21,6 +21,8 @@ internal static class CommandTable
         new DiffCommand(),
         new ReportCommand(),
         new ReportCommand(svgOnly: true),
+        new ExportCommand(),
+        new QueryCommand(),
         new ParamsCommand(),
         new DebugPageAllocFaultCommand(),
     ];

@@ -9,7 +9,7 @@ namespace PageExt.Analysis.Reports;
 /// </summary>
 internal static class FoldedStackWriter
 {
-    public static void Write(ByteWriter output, IReadOnlyList<SortedGroup> groups)
+    public static void Write(ByteWriter output, IEnumerable<SortedGroup> groups)
     {
         var totals = new Dictionary<string, long>(StringComparer.Ordinal);
         foreach (var group in groups)

@@ -5,7 +5,7 @@ namespace PageExt.Analysis.Reports;
 /// <summary>The sorted groups as RFC 4180 CSV, one row per group; frames joined with ';', innermost first.</summary>
 internal static class SortCsvWriter
 {
-    public static void Write(ByteWriter output, IReadOnlyList<SortedGroup> groups, SortOptions options)
+    public static void Write(ByteWriter output, IEnumerable<SortedGroup> groups, SortOptions options)
     {
         output.Write("times,pages,allocator,pid,tgid,comm,ts_ns,free_ts_ns,order,gfp_mask,gfp_flags,migrate_reason,slab_cache_page,memcg,first_line,generation,stack\n");
         foreach (var group in groups)

@@ -9,7 +9,7 @@ namespace PageExt.Analysis.Reports;
 /// </summary>
 internal static class SortJsonWriter
 {
-    public static void Write(Stream output, IReadOnlyList<SortedGroup> groups, SortOptions options)
+    public static void Write(Stream output, IEnumerable<SortedGroup> groups, SortOptions options)
     {
         using var json = new Utf8JsonWriter(output, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
         json.WriteStartObject();

@@ -1,17 +1,20 @@
 using PageExt.Analysis.Dump;
 using PageExt.Analysis.Reports;
+using PageExt.Analysis.Sort.External;
 
 namespace PageExt.Analysis.Sort;
 
 /// <summary>What one sort run did.</summary>
 /// <param name="LoadedRecords">Records that passed the filters (page_owner_sort's "loaded N").</param>
 /// <param name="UnusableReason">Set when the input holds no page_owner record at all.</param>
-internal sealed record SortResult(DumpReadSummary Read, long LoadedRecords, int Groups, string? UnusableReason);
+/// <param name="SpilledRuns">Sorted runs written to temporary files (0 when the groups fit in memory).</param>
+internal sealed record SortResult(DumpReadSummary Read, long LoadedRecords, int Groups, string? UnusableReason, int SpilledRuns);
 
 /// <summary>
 /// page_owner_sort without its whole-input buffer: stream the dump through the parallel pipeline,
 /// aggregate per cull key on the fly (memory grows with the number of groups, not records), then
-/// order the groups the way the C tool's two glibc qsorts order them.
+/// order the groups the way the C tool's two glibc qsorts order them. Groups beyond the memory
+/// budget go to sorted temporary runs (<see cref="ExternalGroupSort"/>), with the same output.
 /// </summary>
 internal static class PageOwnerSorter
 {
@@ -19,47 +22,76 @@ internal static class PageOwnerSorter
         Action<long>? progress = null, Action<string>? stage = null, int chunkBytes = DumpChunkReader.DefaultChunkBytes)
     {
         var aggregation = new SortAggregation(options);
+        using var external = new ExternalGroupSort(options);
         var read = DumpPipeline.Run(
             input,
             keepPfnLines: options.Compat == CompatMode.Y2014,
             () => new SortChunkSink(options),
-            aggregation.Merge,
+            (sink, lineBase) =>
+            {
+                aggregation.Merge(sink, lineBase);
+                if (aggregation.EstimatedBytes > options.MemoryBudgetBytes)
+                {
+                    external.Spill(aggregation.ToGroups());
+                    aggregation.Reset();
+                }
+            },
             log,
             progress,
             chunkBytes);
 
-        var groups = aggregation.ToGroups();
-        long loaded = groups.Sum(g => g.Count);
-        stage?.Invoke($"loaded {loaded}");
-        string? unusable = null;
-        if (read.Records == 0 && log.SkippedRecords > 0)
+        IEnumerable<SortedGroup> ordered;
+        long loaded;
+        if (external.HasSpilled)
         {
-            unusable = $"not a page_owner dump: none of its {read.Lines} lines starts a record (\"Page allocated via order ...\")";
-            return new SortResult(read, 0, 0, unusable);
-        }
+            var rest = aggregation.ToGroups();
+            if (rest.Length > 0)
+            {
+                external.Spill(rest);
+            }
 
-        stage?.Invoke("sorting ....");
-        GlibcMergeSort.Sort(groups, SortComparers.Cull(options));
-        stage?.Invoke("culling");
-        GlibcMergeSort.Sort(groups, SortComparers.Sort(options.Sort));
+            loaded = external.Loaded;
+            stage?.Invoke($"loaded {loaded}");
+            stage?.Invoke("sorting ....");
+            stage?.Invoke("culling");
+            ordered = external.Finish();
+        }
+        else
+        {
+            var groups = aggregation.ToGroups();
+            loaded = groups.Sum(g => g.Count);
+            stage?.Invoke($"loaded {loaded}");
+            if (read.Records == 0 && log.SkippedRecords > 0)
+            {
+                string unusable = $"not a page_owner dump: none of its {read.Lines} lines starts a record (\"Page allocated via order ...\")";
+                return new SortResult(read, 0, 0, unusable, 0);
+            }
+
+            stage?.Invoke("sorting ....");
+            GlibcMergeSort.Sort(groups, SortComparers.Cull(options));
+            stage?.Invoke("culling");
+            GlibcMergeSort.Sort(groups, SortComparers.Sort(options.Sort));
+            ordered = groups;
+        }
 
         using var writer = new ByteWriter(output);
         switch (options.Format)
         {
             case OutputFormat.Json:
-                SortJsonWriter.Write(output, groups, options);
+                SortJsonWriter.Write(output, ordered, options);
                 break;
             case OutputFormat.Csv:
-                SortCsvWriter.Write(writer, groups, options);
+                SortCsvWriter.Write(writer, ordered, options);
                 break;
             case OutputFormat.Folded:
-                FoldedStackWriter.Write(writer, groups);
+                FoldedStackWriter.Write(writer, ordered);
                 break;
             default:
-                SortTextWriter.Write(writer, groups, options);
+                SortTextWriter.Write(writer, ordered, options);
                 break;
         }
 
-        return new SortResult(read, loaded, groups.Length, unusable);
+        int count = ordered is SortedGroup[] array ? array.Length : external.Groups;
+        return new SortResult(read, loaded, count, null, external.RunCount);
     }
 }

@@ -40,7 +40,13 @@ internal sealed class SortAggregation
         }
     }
 
-    /// <summary>The groups in first-seen order, detached from the table.</summary>
+    /// <summary>Memory the table holds: its bytes and a share per group for the group and its slot.</summary>
+    public long EstimatedBytes => Table.Arena.BytesUsed + (Table.Count * (long)External.ExternalGroupSort.GroupOverheadBytes);
+
+    /// <summary>Forgets every group (after they were spilled), keeping the table's memory.</summary>
+    public void Reset() => Table.Reset();
+
+    /// <summary>The groups in first-seen order, backed by the table's memory until <see cref="Reset"/>.</summary>
     public SortedGroup[] ToGroups()
     {
         var groups = new SortedGroup[Table.Count];

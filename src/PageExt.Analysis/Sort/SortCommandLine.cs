@@ -16,7 +16,7 @@ internal sealed record SortCommandLineResult(SortOptions? Options, int ExitCode,
 internal static class SortCommandLine
 {
     private static readonly string[] s_kernelLongOptions = ["pid", "tgid", "name", "cull", "sort", "help"];
-    private static readonly string[] s_ownLongOptions = ["compat", "format"];
+    private static readonly string[] s_ownLongOptions = ["compat", "format", "memory-budget"];
 
     public const string ModernUsage =
         "Usage: pageext sort [OPTIONS] <input> <output>\n"
@@ -37,6 +37,7 @@ internal static class SortCommandLine
         + "-h, --help\t\tPrint this text.\n"
         + "--format <fmt>\t\ttext (page_owner_sort's report, default), json, csv, or folded\n\t\t\t(\"frame;frame;frame pages\" for flamegraph.pl and speedscope).\n"
         + "--compat <gen>\t\tv6.6: the 5.18-6.6 tool (-f, -r, free_ts keys); 2014: the 3.19\n\t\t\ttool (no options, \"N times:\" blocks).\n"
+        + "--memory-budget <size>\tmemory for groups before sorted runs spill to temporary files\n\t\t\t(default 32M; the report is the same either way).\n"
         + "<input> may be '-' (stdin) or gzip-compressed; <output> may be '-' (stdout).\n";
 
     public static SortCommandLineResult Parse(IReadOnlyList<string> args)
@@ -116,7 +117,7 @@ internal static class SortCommandLine
                     value = args[++i];
                 }
 
-                if (compat == CompatMode.Y2014 && name is not ("compat" or "format"))
+                if (compat == CompatMode.Y2014 && name is not ("compat" or "format" or "memory-budget"))
                 {
                     return Error($"option '--{name}' does not exist in the 2014 tool");
                 }
@@ -222,6 +223,28 @@ internal static class SortCommandLine
         return new SortCommandLineResult(options, 0, null, ShowUsage: false);
     }
 
+    /// <summary>A byte count with an optional binary K, M or G suffix; at least 1.</summary>
+    private static bool TryParseSize(string text, out long bytes)
+    {
+        bytes = 0;
+        int shift = text.Length == 0 ? 0 : char.ToUpperInvariant(text[^1]) switch
+        {
+            'K' => 10,
+            'M' => 20,
+            'G' => 30,
+            _ => 0,
+        };
+        var digits = shift == 0 ? text : text[..^1];
+        if (!long.TryParse(digits, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long value)
+            || value < 1 || value > (long.MaxValue >> shift))
+        {
+            return false;
+        }
+
+        bytes = value << shift;
+        return true;
+    }
+
     private static SortCommandLineResult Error(string message) => new(null, 1, message, ShowUsage: true);
 
     private static string? FindCompat(IReadOnlyList<string> args)
@@ -274,6 +297,14 @@ internal static class SortCommandLine
         switch (name)
         {
             case "compat":
+                return null;
+            case "memory-budget":
+                if (!TryParseSize(value, out long budget))
+                {
+                    return $"wrong --memory-budget '{value}' (expected a size such as 64M, 512K or 2G)";
+                }
+
+                options.MemoryBudgetBytes = budget;
                 return null;
             case "format":
                 switch (value)

@@ -68,6 +68,46 @@ internal static class SortComparers
         };
     }
 
+    /// <summary>
+    /// The order glibc's merge sort gives <see cref="Sort"/> over a sequence whose order is
+    /// <paramref name="before"/>, as one total comparator: what an external sort needs, because it
+    /// cannot replay the exact merge tree. Ties of the 3-way terms keep the earlier element first (the
+    /// merge takes from the left when cmp &lt;= 0); an ascending compare_ts that never returns 0
+    /// makes equal stamps "greater", so the merge takes the right, later element first and ties come
+    /// out in reverse; descending, it takes the left. Valid when every int difference fits in an int
+    /// (see External.IntRange): then this and the merge sort agree on every input.
+    /// </summary>
+    public static Comparison<SortedGroup> Total(IReadOnlyList<SortTerm> terms, Comparison<SortedGroup> before)
+    {
+        var array = terms.ToArray();
+        return (a, b) =>
+        {
+            foreach (var term in array)
+            {
+                if (term.Key is SortKey.FreeTimestamp || (term.Key is SortKey.AllocTimestamp && !term.ThreeWayTimestamp))
+                {
+                    int stamps = term.Key is SortKey.FreeTimestamp
+                        ? a.FreeTimestampNs.CompareTo(b.FreeTimestampNs)
+                        : a.TimestampNs.CompareTo(b.TimestampNs);
+                    if (stamps != 0)
+                    {
+                        return term.Descending ? -stamps : stamps;
+                    }
+
+                    return term.Descending ? before(a, b) : before(b, a);
+                }
+
+                int c = unchecked((term.Descending ? -1 : 1) * Compare(term, a, b));
+                if (c != 0)
+                {
+                    return c;
+                }
+            }
+
+            return before(a, b);
+        };
+    }
+
     public static int Compare(SortTerm term, SortedGroup a, SortedGroup b) => term.Key switch
     {
         SortKey.Times => unchecked(a.CountAsInt - b.CountAsInt),

@@ -25,6 +25,14 @@ internal sealed class SortOptions
     /// <summary>-d: report every diagnostic, not only the first few of each kind.</summary>
     public bool Debug { get; set; }
 
+    /// <summary>Memory for groups before they are spilled to sorted temporary runs (--memory-budget).</summary>
+    public long MemoryBudgetBytes { get; set; } = DefaultMemoryBudgetBytes;
+
+    /// <summary>Where spilled runs go; null for the system's temporary folder.</summary>
+    public string? SpillDirectory { get; set; }
+
+    public const long DefaultMemoryBudgetBytes = 32L << 20;
+
     public string Input { get; set; } = "-";
 
     public string Output { get; set; } = "-";

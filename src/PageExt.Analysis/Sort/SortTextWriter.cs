@@ -3,7 +3,7 @@ namespace PageExt.Analysis.Sort;
 /// <summary>The report exactly as page_owner_sort prints it, for each generation of the tool.</summary>
 internal static class SortTextWriter
 {
-    public static void Write(ByteWriter output, IReadOnlyList<SortedGroup> groups, SortOptions options)
+    public static void Write(ByteWriter output, IEnumerable<SortedGroup> groups, SortOptions options)
     {
         foreach (var group in groups)
         {

@@ -35,6 +35,9 @@ internal sealed class SortedGroup
 
     public long FirstLine { get; set; }
 
+    /// <summary>Position in the cull order, for the external sort's second pass (0 otherwise).</summary>
+    public long Rank { get; set; }
+
     /// <summary>The count as page_owner_sort's int prints it.</summary>
     public int CountAsInt => unchecked((int)Count);
 
