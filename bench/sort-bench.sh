@@ -23,11 +23,7 @@ while [ $# -gt 0 ]; do
   esac
 done
 [ -x /usr/bin/time ] || { echo "sort-bench: /usr/bin/time is required (apt-get install time)" >&2; exit 1; }
-generator=""
-for candidate in "${PAGEEXT_SHARED:-}" "$here/../shared" "$here/../../shared"; do
-  if [ -n "$candidate" ] && [ -f "$candidate/tools/gen_page_owner_dump.py" ]; then generator="$candidate/tools/gen_page_owner_dump.py"; break; fi
-done
-[ -n "$generator" ] || { echo "sort-bench: gen_page_owner_dump.py not found in \$PAGEEXT_SHARED or ../shared beside the repository" >&2; exit 1; }
+generator="$here/bench/tools/gen_page_owner_dump.py"
 if [ -z "$dir" ]; then dir="$(mktemp -d)"; [ "$keep" = 1 ] || trap 'rm -rf "$dir"' EXIT; fi
 mkdir -p "$dir"
 dump="$dir/page_owner-$size-seed$seed.txt"
