@@ -46,7 +46,7 @@ public sealed class ReportFormatTests
     {
         var (exit, stdout, _) = Run("top", "--format", "csv", s_new);
         Assert.Equal(0, exit);
-        var rows = Csv.Parse(stdout);
+        var rows = PageExt.TestSupport.Rfc4180.Parse(stdout);
         Assert.Equal(["table", "pages", "records", "label"], rows[0]);
         long pages = TotalPages(s_new);
         foreach (var table in new[] { "stack", "process", "allocator" })
@@ -75,7 +75,7 @@ public sealed class ReportFormatTests
     {
         var (exit, stdout, _) = Run("diff", "--format", "csv", s_old, s_new);
         Assert.Equal(ExitCodes.DiffChanges, exit);
-        var rows = Csv.Parse(stdout);
+        var rows = PageExt.TestSupport.Rfc4180.Parse(stdout);
         Assert.Equal("table,delta_pages,old_pages,new_pages,delta_records,old_records,new_records,label", string.Join(',', rows[0]));
         using var json = JsonDocument.Parse(Run("diff", "--format", "json", s_old, s_new).Stdout);
         Assert.Equal(json.RootElement.GetProperty("stacks").GetArrayLength(), rows.Count(r => r[0] == "stack"));
@@ -116,59 +116,5 @@ public sealed class ReportFormatTests
         var (exit, _, stderr) = Run("top", "--format", "folded", s_new);
         Assert.Equal(ExitCodes.Usage, exit);
         Assert.Contains("--format is text|json|csv, not 'folded'", stderr, StringComparison.Ordinal);
-    }
-
-    /// <summary>An RFC 4180 reader, enough to read back what the writers write.</summary>
-    private static class Csv
-    {
-        public static List<string[]> Parse(string text)
-        {
-            var rows = new List<string[]>();
-            var fields = new List<string>();
-            var field = new System.Text.StringBuilder();
-            bool quoted = false;
-            for (int i = 0; i < text.Length; i++)
-            {
-                char c = text[i];
-                if (quoted)
-                {
-                    if (c == '"' && i + 1 < text.Length && text[i + 1] == '"')
-                    {
-                        field.Append('"');
-                        i++;
-                    }
-                    else if (c == '"')
-                    {
-                        quoted = false;
-                    }
-                    else
-                    {
-                        field.Append(c);
-                    }
-                }
-                else if (c == '"')
-                {
-                    quoted = true;
-                }
-                else if (c == ',')
-                {
-                    fields.Add(field.ToString());
-                    field.Clear();
-                }
-                else if (c == '\n')
-                {
-                    fields.Add(field.ToString());
-                    field.Clear();
-                    rows.Add([.. fields]);
-                    fields.Clear();
-                }
-                else
-                {
-                    field.Append(c);
-                }
-            }
-
-            return rows;
-        }
     }
 }

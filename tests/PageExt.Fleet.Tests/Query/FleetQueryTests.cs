@@ -93,57 +93,7 @@ public sealed class FleetQueryTests
     /// <summary>CSV rows without the header; fields here hold no comma or quote except the stack text, which is quoted.</summary>
     private static List<string[]> Csv(string directory, string sql)
     {
-        var lines = ParseCsv(Run(directory, sql, QueryFormat.Csv));
+        var lines = PageExt.TestSupport.Rfc4180.Parse(Run(directory, sql, QueryFormat.Csv));
         return lines.Skip(1).ToList();
-    }
-
-    private static List<string[]> ParseCsv(string text)
-    {
-        var rows = new List<string[]>();
-        var fields = new List<string>();
-        var field = new System.Text.StringBuilder();
-        bool quoted = false;
-        for (int i = 0; i < text.Length; i++)
-        {
-            char c = text[i];
-            if (quoted)
-            {
-                if (c == '"' && i + 1 < text.Length && text[i + 1] == '"')
-                {
-                    field.Append('"');
-                    i++;
-                }
-                else if (c == '"')
-                {
-                    quoted = false;
-                }
-                else
-                {
-                    field.Append(c);
-                }
-            }
-            else if (c == '"')
-            {
-                quoted = true;
-            }
-            else if (c == ',')
-            {
-                fields.Add(field.ToString());
-                field.Clear();
-            }
-            else if (c == '\n')
-            {
-                fields.Add(field.ToString());
-                field.Clear();
-                rows.Add([.. fields]);
-                fields.Clear();
-            }
-            else
-            {
-                field.Append(c);
-            }
-        }
-
-        return rows;
     }
 }
