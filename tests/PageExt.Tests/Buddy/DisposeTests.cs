@@ -68,7 +68,10 @@ public class DisposeTests
                             int order = (int)((i + worker) % 5) switch { 4 => 9, var o => o };
                             if (machine.TryAllocPages(GfpFlags.Kernel, order, out var pfn))
                             {
-                                machine.PageSpan(pfn, order)[0] = (byte)i;
+                                // Only the call is raced: a span's bytes are the caller's, and
+                                // PageSpan's contract ends their use at Dispose, as freed native
+                                // memory's would end; a write here could land after the unmap.
+                                Assert.Equal(PageSize.Bytes << order, machine.PageSpan(pfn, order).Length);
                                 held.Add((pfn, order));
                             }
 
