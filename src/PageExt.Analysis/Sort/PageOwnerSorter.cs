@@ -32,7 +32,7 @@ internal static class PageOwnerSorter
                 aggregation.Merge(sink, lineBase);
                 if (aggregation.EstimatedBytes > options.MemoryBudgetBytes)
                 {
-                    external.Spill(aggregation.ToGroups());
+                    external.Spill(aggregation.ToSpilledGroups());
                     aggregation.Reset();
                 }
             },
@@ -44,7 +44,7 @@ internal static class PageOwnerSorter
         long loaded;
         if (external.HasSpilled)
         {
-            var rest = aggregation.ToGroups();
+            var rest = aggregation.ToSpilledGroups();
             if (rest.Length > 0)
             {
                 external.Spill(rest);

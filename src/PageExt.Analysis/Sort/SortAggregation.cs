@@ -8,6 +8,7 @@ namespace PageExt.Analysis.Sort;
 internal sealed class SortAggregation
 {
     private readonly bool _textIsKey;
+    private readonly List<SortedGroup> _spillPool = [];
 
     public SortAggregation(SortOptions options)
     {
@@ -54,19 +55,48 @@ internal sealed class SortAggregation
         for (int i = 0; i < groups.Length; i++)
         {
             ref var g = ref span[i];
-            groups[i] = new SortedGroup(Table.Arena.GetMemory(g.Text), Table.Arena.GetMemory(g.Comm))
-            {
-                Count = g.Count,
-                Pages = g.Pages,
-                Pid = g.Pid,
-                Tgid = g.Tgid,
-                Allocator = g.Allocator,
-                TimestampNs = g.TimestampNs,
-                FreeTimestampNs = g.FreeTimestampNs,
-                FirstLine = g.FirstLine,
-            };
+            groups[i] = Fill(new SortedGroup(Table.Arena.GetMemory(g.Text), Table.Arena.GetMemory(g.Comm)), ref g);
         }
 
         return groups;
+    }
+
+    /// <summary>
+    /// Like <see cref="ToGroups"/>, but reuses the group objects of the previous call: for a run
+    /// that is spilled and forgotten before the next call. Fresh objects for every run live
+    /// through the run's sort and so reach gen 2, where they piled up to several times the memory
+    /// budget before a full collection.
+    /// </summary>
+    public SortedGroup[] ToSpilledGroups()
+    {
+        var span = Table.Groups;
+        while (_spillPool.Count < span.Length)
+        {
+            _spillPool.Add(new SortedGroup(ReadOnlyMemory<byte>.Empty, ReadOnlyMemory<byte>.Empty));
+        }
+
+        var groups = new SortedGroup[span.Length];
+        for (int i = 0; i < groups.Length; i++)
+        {
+            ref var g = ref span[i];
+            var group = _spillPool[i];
+            group.Bind(Table.Arena.GetMemory(g.Text), Table.Arena.GetMemory(g.Comm));
+            groups[i] = Fill(group, ref g);
+        }
+
+        return groups;
+    }
+
+    private static SortedGroup Fill(SortedGroup group, ref SortGroup g)
+    {
+        group.Count = g.Count;
+        group.Pages = g.Pages;
+        group.Pid = g.Pid;
+        group.Tgid = g.Tgid;
+        group.Allocator = g.Allocator;
+        group.TimestampNs = g.TimestampNs;
+        group.FreeTimestampNs = g.FreeTimestampNs;
+        group.FirstLine = g.FirstLine;
+        return group;
     }
 }

@@ -5,19 +5,16 @@ internal sealed class SortedGroup
 {
     public SortedGroup(ReadOnlyMemory<byte> text, ReadOnlyMemory<byte> comm)
     {
-        Text = text;
-        Comm = comm;
-        int newline = text.Span.IndexOf((byte)'\n');
-        StackTrace = newline < 0 ? ReadOnlyMemory<byte>.Empty : text[(newline + 1)..];
+        Bind(text, comm);
     }
 
     /// <summary>The surviving record's text (its first line, frames, and the optional lines).</summary>
-    public ReadOnlyMemory<byte> Text { get; }
+    public ReadOnlyMemory<byte> Text { get; private set; }
 
     /// <summary>page_owner_sort's "stacktrace": the text after its first newline.</summary>
-    public ReadOnlyMemory<byte> StackTrace { get; }
+    public ReadOnlyMemory<byte> StackTrace { get; private set; }
 
-    public ReadOnlyMemory<byte> Comm { get; }
+    public ReadOnlyMemory<byte> Comm { get; private set; }
 
     public long Count { get; set; }
 
@@ -42,6 +39,19 @@ internal sealed class SortedGroup
     public int CountAsInt => unchecked((int)Count);
 
     public int PagesAsInt => unchecked((int)Pages);
+
+    /// <summary>
+    /// Points a spent group at other bytes, so the external sort reuses one set of group objects
+    /// for every run it spills instead of promoting a new set to gen 2 each time.
+    /// </summary>
+    public void Bind(ReadOnlyMemory<byte> text, ReadOnlyMemory<byte> comm)
+    {
+        Text = text;
+        Comm = comm;
+        int newline = text.Span.IndexOf((byte)'\n');
+        StackTrace = newline < 0 ? ReadOnlyMemory<byte>.Empty : text[(newline + 1)..];
+        Rank = 0;
+    }
 
     public static ReadOnlySpan<byte> StackTraceOf(ReadOnlySpan<byte> text)
     {
