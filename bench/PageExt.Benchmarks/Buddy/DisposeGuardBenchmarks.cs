@@ -66,15 +66,6 @@ public class DisposeGuardBenchmarks
     /// a ratio is only trusted when the baseline measured before and after agree.
     /// </summary>
     [Benchmark(OperationsPerInvoke = PairsPerThread)]
-    public void Before_guard_again()
-    {
-        var allocator = _baseline.Allocator;
-        int order = Order;
-        for (int i = 0; i < PairsPerThread; i++)
-        {
-            allocator.TryAllocPages(Old.Buddy.GfpFlags.Kernel, order, out var pfn);
-            allocator.FreePages(pfn, order);
-        }
-    }
+    public void Before_guard_again() => Before_guard();
 }
 #endif

@@ -89,6 +89,15 @@ internal sealed class ReportData
     private sealed record Row(string Label, long Pages, long Records, long OldPages, long OldRecords)
     {
         public long Rank(bool diff) => diff ? Math.Abs(Pages - OldPages) : Pages;
+
+        /// <summary>The four counts every table row carries, in the page's order.</summary>
+        public void WriteCounts(Utf8JsonWriter json)
+        {
+            json.WriteNumberValue(Pages);
+            json.WriteNumberValue(Records);
+            json.WriteNumberValue(OldPages);
+            json.WriteNumberValue(OldRecords);
+        }
     }
 
     private static List<Row> Rows(GroupTable current, GroupTable? old)
@@ -156,10 +165,7 @@ internal sealed class ReportData
         {
             json.WriteStartArray();
             json.WriteStringValue(row.Label);
-            json.WriteNumberValue(row.Pages);
-            json.WriteNumberValue(row.Records);
-            json.WriteNumberValue(row.OldPages);
-            json.WriteNumberValue(row.OldRecords);
+            row.WriteCounts(json);
             json.WriteEndArray();
         }
 
@@ -193,10 +199,7 @@ internal sealed class ReportData
             }
 
             json.WriteEndArray();
-            json.WriteNumberValue(row.Pages);
-            json.WriteNumberValue(row.Records);
-            json.WriteNumberValue(row.OldPages);
-            json.WriteNumberValue(row.OldRecords);
+            row.WriteCounts(json);
             json.WriteEndArray();
         }
 
