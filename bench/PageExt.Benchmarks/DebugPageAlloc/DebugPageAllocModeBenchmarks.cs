@@ -63,7 +63,7 @@ public class DebugPageAllocModeBenchmarks
     private static MachineDescription Description() => new() { MemoryBytes = 1L << 30, Cpus = Environment.ProcessorCount };
 
     private static Machine Boot(DebugPageAllocSettings settings) =>
-        Machine.Boot(Description(), [.. DebugPageAllocFeature.Create(settings).Clients]);
+        Machine.Boot(Description(), [], debugPageAlloc: DebugPageAllocFeature.Create(settings));
 
     private void Run(Machine machine)
     {

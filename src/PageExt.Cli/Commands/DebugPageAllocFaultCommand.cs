@@ -38,7 +38,7 @@ internal sealed class DebugPageAllocFaultCommand : ICliCommand
             GuardPageMinOrder = guard ? DebugPageAllocSettings.MaxGuardPageMinOrder : 0,
             FaultReport = faultReport,
         });
-        using var machine = Machine.Boot(new MachineDescription { MemoryBytes = 64L << 20, Cpus = 1 }, [.. feature.Clients]);
+        using var machine = Machine.Boot(new MachineDescription { MemoryBytes = 64L << 20, Cpus = 1 }, [], debugPageAlloc: feature);
         foreach (var line in machine.Log.Lines.Where(l => l.StartsWith("debug_pagealloc", StringComparison.Ordinal)))
         {
             context.Stdout.WriteLine(line);

@@ -1,7 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using PageExt.Pages;
-using PageExt.PageExtension;
 using PageExt.Physical;
 using PageExt.Zones;
 
@@ -351,17 +350,20 @@ public sealed unsafe partial class PageAllocator
         page->Private = (uint)order;
         page->Next = page->Prev = Page.NoPfn;
         zone.GuardPages += 1L << order;
-        _guardObserver?.GuardSet(pfn, order);
+        _guardHook?.OnGuardSet(pfn, order);
     }
 
-    /// <summary>clear_page_guard(): a guard block rejoins its merging buddy.</summary>
-    private void ClearPageGuardLocked(Zone zone, uint pfn, int order)
+    /// <summary>
+    /// clear_page_guard(): a guard block stops being one, because it rejoins its merging buddy or
+    /// its memory goes offline. The one place a guard block is cleared, so its owner always hears of it.
+    /// </summary>
+    internal void ClearPageGuardLocked(Zone zone, uint pfn, int order)
     {
         Page* page = _vmemmap + pfn;
         page->Type = (byte)PageType.None;
         page->Private = 0;
         zone.GuardPages -= 1L << order;
-        _guardObserver?.GuardCleared(pfn, order);
+        _guardHook?.OnGuardCleared(pfn, order);
     }
 
     /// <summary>
@@ -383,7 +385,7 @@ public sealed unsafe partial class PageAllocator
         // check reads them as one 64-bit load, and a load that spans two narrower stores still in
         // the store buffer cannot be forwarded from them and waits for both to retire.
         *(ulong*)&page->HeadPfnPlusOne = (ulong)Page.PackBookkeeping(PageType.None, order, type, PageState.InUse | PageState.EverAllocated) << 32;
-        return (gfp & (GfpFlags.Comp | GfpFlags.Zero)) != 0 || (PageExtFeature.Supported && _hooks is not null);
+        return (gfp & (GfpFlags.Comp | GfpFlags.Zero)) != 0 || (AllocatorHookTable.Supported && _hooks is not null);
     }
 
     /// <summary><see cref="PrepNewPageSlow"/> for a block the fast path took, after its window closed.</summary>
@@ -404,7 +406,7 @@ public sealed unsafe partial class PageAllocator
             PrepCompoundPage(page, pfn, order, page->Flags);
         }
 
-        if (PageExtFeature.Supported && _hooks is not null)
+        if (AllocatorHookTable.Supported && _hooks is not null)
         {
             PostAllocHookSlow(pfn, order, gfp);
         }
@@ -439,9 +441,9 @@ public sealed unsafe partial class PageAllocator
     {
         var hooks = _hooks!;
         var p = new Pfn(pfn);
-        foreach (var hook in hooks)
+        foreach (var hook in hooks.AllocPrepare)
         {
-            hook.PostAllocBeforeZero(p, order, gfp);
+            hook.PrepareAlloc(p, order, gfp);
         }
 
         if ((gfp & GfpFlags.Zero) != 0)
@@ -449,9 +451,9 @@ public sealed unsafe partial class PageAllocator
             ZeroPages(pfn, order);
         }
 
-        foreach (var hook in hooks)
+        foreach (var hook in hooks.Alloc)
         {
-            hook.PostAllocAfterZero(p, order, gfp);
+            hook.OnAlloc(p, order, gfp);
         }
     }
 

@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using PageExt.Pages;
-using PageExt.PageExtension;
 using PageExt.Physical;
 using PageExt.Zones;
 
@@ -28,7 +27,7 @@ public sealed unsafe partial class PageAllocator
         }
 
         Page* page = _vmemmap + pfn;
-        if (!FreePageLooksAllocated(page, order) || (page->Flags & (ulong)PageFlags.Head) != 0 || (PageExtFeature.Supported && _hooks is not null))
+        if (!FreePageLooksAllocated(page, order) || (page->Flags & (ulong)PageFlags.Head) != 0 || (AllocatorHookTable.Supported && _hooks is not null))
         {
             Volatile.Write(ref set->InUse, 0);
             FreePagesOutsideWindow(pfn, order);
@@ -120,7 +119,7 @@ public sealed unsafe partial class PageAllocator
     /// <summary>free_pages_prepare(): clients first (owner, poison, unmap), then clear the block's allocation marks.</summary>
     private void FreePagesPrepare(uint pfn, Page* page, int order)
     {
-        if (PageExtFeature.Supported && _hooks is not null)
+        if (AllocatorHookTable.Supported && _hooks is not null)
         {
             FreePrepareHookSlow(pfn, order);
         }
@@ -143,11 +142,10 @@ public sealed unsafe partial class PageAllocator
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void FreePrepareHookSlow(uint pfn, int order)
     {
-        var hooks = _hooks!;
         var p = new Pfn(pfn);
-        for (int i = hooks.Length - 1; i >= 0; i--)
+        foreach (var hook in _hooks!.Free)
         {
-            hooks[i].FreePrepare(p, order);
+            hook.OnFree(p, order);
         }
     }
 

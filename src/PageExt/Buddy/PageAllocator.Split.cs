@@ -1,4 +1,3 @@
-using PageExt.PageExtension;
 using PageExt.Pages;
 using PageExt.Physical;
 
@@ -43,11 +42,11 @@ public sealed unsafe partial class PageAllocator
             piece->State = (byte)(PageState.InUse | PageState.EverAllocated);
         }
 
-        if (PageExtFeature.Supported && _hooks is not null)
+        if (AllocatorHookTable.Supported && _hooks is not null)
         {
-            foreach (var hook in _hooks)
+            foreach (var hook in _hooks.Split)
             {
-                hook.Split(pfn, order, 0);
+                hook.OnSplit(pfn, order, 0);
             }
         }
     }

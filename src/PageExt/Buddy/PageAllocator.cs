@@ -52,14 +52,15 @@ public sealed unsafe partial class PageAllocator
     private readonly KernelLog _log;
     private readonly Func<string> _currentTask;
 
-    /// <summary>Split-off buddies below this order become guard pages (0 = off).</summary>
+    /// <summary>Split-off buddies below this order become guard pages (0 = off); from the hook table.</summary>
     private int _guardMinOrder;
 
-    /// <summary>Told about guard blocks (debug_pagealloc's page_ext flag); null unless guard pages are on.</summary>
-    private IGuardPageObserver? _guardObserver;
+    /// <summary>The guard-page owner (debug_pagealloc's page_ext flag); null unless guard pages are on.</summary>
+    private IGuardPageHook? _guardHook;
 
-    /// <summary>The debugging clients; null when none is enabled, which is the whole off-path cost.</summary>
-    private IPageAllocatorHook[]? _hooks;
+    /// <summary>The features' hook table; null when no feature is enabled, which is the whole off-path cost.</summary>
+    private AllocatorHookTable? _hooks;
+    private AllocatorHookTable? _installedHooks;
     private long _badPageCount;
     private long _allocFailures;
 
@@ -130,15 +131,26 @@ public sealed unsafe partial class PageAllocator
 
     internal int GuardMinOrder => _guardMinOrder;
 
-    /// <summary>Set once at boot, before any other thread uses the allocator.</summary>
-    internal void EnableGuardPages(int minOrder, IGuardPageObserver? observer = null)
-    {
-        _guardObserver = observer;
-        _guardMinOrder = minOrder;
-    }
+    /// <summary>The hook table the machine booted with (every slot, enabled or not); null before boot installs it.</summary>
+    internal AllocatorHookTable? Hooks => _installedHooks;
 
-    /// <summary>Install the debugging clients, once at boot, in the order the kernel calls them on allocation.</summary>
-    internal void InstallHooks(IPageAllocatorHook[] hooks) => _hooks = hooks.Length == 0 ? null : hooks;
+    /// <summary>
+    /// Install the features' hook table: once, at boot, before any other thread uses the allocator.
+    /// A second table is refused, so what a feature may do to the allocator is fixed at boot.
+    /// </summary>
+    internal void InstallHooks(AllocatorHookTable table)
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        if (_installedHooks is not null)
+        {
+            ThrowHelper.ThrowInvalidOperation("the allocator's hook table is installed once, at boot");
+        }
+
+        _installedHooks = table;
+        _guardHook = table.Guard;
+        _guardMinOrder = table.GuardMinOrder;
+        _hooks = table.AnyEnabled ? table : null;
+    }
 
     internal bool HasHooks => _hooks is not null;
 

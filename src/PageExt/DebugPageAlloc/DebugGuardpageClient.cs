@@ -16,7 +16,7 @@ namespace PageExt.DebugPageAlloc;
 /// free, where hooks run in reverse, it protects the block after poisoning wrote it.
 /// </para>
 /// </summary>
-internal sealed class DebugGuardpageClient : PageExtClient, IPageAllocatorHook, IGuardPageObserver
+internal sealed class DebugGuardpageClient : PageExtClient, IAllocPrepareHook, IFreeHook, IGuardPageHook
 {
     private readonly DebugPageAllocFeature _feature;
     private ProtectedRangeQuarantine _quarantine = null!;
@@ -42,6 +42,12 @@ internal sealed class DebugGuardpageClient : PageExtClient, IPageAllocatorHook, 
 
     public override bool Need() => _feature.Settings.DebugPagealloc;
 
+    /// <summary>On when it got page_ext space at boot.</summary>
+    public bool IsEnabled => HasSpace;
+
+    /// <summary>debug_guardpage_minorder=, in effect only with debug_pagealloc on.</summary>
+    public int GuardMinOrder => HasSpace ? _feature.Settings.GuardPageMinOrder : 0;
+
     /// <summary>init_debug_guardpage(): runs at boot before any other thread uses the machine.</summary>
     public override void Init(PageExtensions pageExt)
     {
@@ -59,7 +65,7 @@ internal sealed class DebugGuardpageClient : PageExtClient, IPageAllocatorHook, 
         pageExt.Log.Print($"debug_pagealloc: enabled; freed blocks are protected, at most {settings.MaxProtectedRanges} ranges at once, older ones are poisoned instead");
         if (settings.GuardPageMinOrder > 0)
         {
-            allocator.EnableGuardPages(settings.GuardPageMinOrder, this);
+            // The allocator takes the order from this client's slot in the hook table.
             pageExt.Log.Print($"debug_pagealloc: guard pages below order {settings.GuardPageMinOrder}");
         }
 
@@ -70,7 +76,7 @@ internal sealed class DebugGuardpageClient : PageExtClient, IPageAllocatorHook, 
     }
 
     /// <summary>debug_pagealloc_map_pages(); then, for ranges the quarantine gave up, the poison check.</summary>
-    public void PostAllocBeforeZero(Pfn pfn, int order, GfpFlags gfp)
+    public void PrepareAlloc(Pfn pfn, int order, GfpFlags gfp)
     {
         _quarantine.Unprotect((uint)pfn.Value, order);
         if (_fallbackPoisoned && !_feature.Settings.PagePoison)
@@ -79,12 +85,8 @@ internal sealed class DebugGuardpageClient : PageExtClient, IPageAllocatorHook, 
         }
     }
 
-    public void PostAllocAfterZero(Pfn pfn, int order, GfpFlags gfp)
-    {
-    }
-
     /// <summary>debug_pagealloc_unmap_pages(): protect the block as one range, or poison it when that is not possible.</summary>
-    public void FreePrepare(Pfn pfn, int order)
+    public void OnFree(Pfn pfn, int order)
     {
         if (!_quarantine.TryProtectFreed((uint)pfn.Value, order))
         {
@@ -92,12 +94,8 @@ internal sealed class DebugGuardpageClient : PageExtClient, IPageAllocatorHook, 
         }
     }
 
-    public void Split(Pfn pfn, int oldOrder, int newOrder)
-    {
-    }
-
     /// <summary>set_page_guard(): PAGE_EXT_DEBUG_GUARD on the head, and the block stays (or becomes) protected.</summary>
-    public unsafe void GuardSet(uint pfn, int order)
+    public unsafe void OnGuardSet(uint pfn, int order)
     {
         byte* entry = _pageExt.Lookup(pfn);
         if (entry != null)
@@ -108,8 +106,8 @@ internal sealed class DebugGuardpageClient : PageExtClient, IPageAllocatorHook, 
         _quarantine.ProtectGuard(pfn, order);
     }
 
-    /// <summary>clear_page_guard(): the block merges into its freed buddy and stays protected if it was.</summary>
-    public unsafe void GuardCleared(uint pfn, int order)
+    /// <summary>clear_page_guard(): the block merged into its freed buddy (and stays protected if it was) or went offline.</summary>
+    public unsafe void OnGuardCleared(uint pfn, int order)
     {
         byte* entry = _pageExt.Lookup(pfn);
         if (entry != null)

@@ -23,10 +23,10 @@ namespace PageExt.DebugPageAlloc;
 /// </para>
 /// <para>
 /// Lifecycle: <see cref="Create(DebugPageAllocSettings)"/> builds the page_ext clients for the
-/// settings; the machine's boot asks them Need() and Init() with the other clients and installs
-/// the enabled ones as allocator hooks, debug_guardpage before page_poisoning (the kernel's order
-/// on allocation; the free side runs in reverse). With every mode off no client needs page_ext, no
-/// hook is installed, and the allocator's single hook gate stays false: nothing of this runs.
+/// settings; the machine's boot asks them Need() and Init() with the other clients and registers
+/// them in the allocator's hook table, debug_guardpage before page_poisoning (the kernel's order
+/// on allocation; the free side runs in reverse). With every mode off no client needs page_ext,
+/// both slots are disabled, and the allocator's single hook gate stays false: nothing of this runs.
 /// One feature object serves one machine.
 /// </para>
 /// <para>
@@ -61,8 +61,11 @@ public sealed class DebugPageAllocFeature
 
     public DebugPageAllocSettings Settings { get; }
 
-    /// <summary>The page_ext clients in the seed's order (debug_guardpage, page_poisoning); pass them to the machine's boot before page_owner.</summary>
+    /// <summary>The page_ext clients in the seed's order (debug_guardpage, page_poisoning).</summary>
     public IReadOnlyList<PageExtClient> Clients => _clients;
+
+    /// <summary>The same clients as the allocator's hook table takes them: debug_guardpage before page_poisoning.</summary>
+    internal IAllocatorClient[] AllocatorClients => [_guardpage, _poisoning];
 
     /// <summary>debug_pagealloc is on for the machine (its client got page_ext space at boot).</summary>
     public bool DebugPageallocEnabled => _guardpage.HasSpace;
@@ -116,13 +119,6 @@ public sealed class DebugPageAllocFeature
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(clock);
         return new DebugPageAllocFeature(settings, clock);
-    }
-
-    /// <summary>The feature a machine was booted with, or null.</summary>
-    public static DebugPageAllocFeature? Find(Machine machine)
-    {
-        ArgumentNullException.ThrowIfNull(machine);
-        return machine.PageExt.Clients.OfType<DebugGuardpageClient>().Select(c => c.Feature).FirstOrDefault();
     }
 
     /// <summary>
@@ -204,7 +200,22 @@ public sealed class DebugPageAllocFeature
         return true;
     }
 
-    /// <summary>Bind to the machine being booted; called from each enabled client's Init.</summary>
+    /// <summary>
+    /// The machine being booted, given by its boot before page_ext comes up: what the feature reads
+    /// (pages, addresses) when it checks and reports. It changes the allocator only through its
+    /// clients' slots in the hook table.
+    /// </summary>
+    internal void AttachMachine(PageAllocator allocator)
+    {
+        if (_allocator is not null && _allocator != allocator)
+        {
+            throw new InvalidOperationException("a DebugPageAllocFeature serves one machine; create one per boot");
+        }
+
+        _allocator = allocator;
+    }
+
+    /// <summary>Bind to the machine's page_ext; called from each enabled client's Init.</summary>
     internal PageAllocator Attach(PageExtensions pageExt)
     {
         if (_pageExt is not null)
@@ -217,7 +228,7 @@ public sealed class DebugPageAllocFeature
             return _allocator!;
         }
 
-        _allocator = pageExt.Allocator ?? throw new InvalidOperationException("debug_pagealloc needs the machine's allocator at page_ext init");
+        _ = _allocator ?? throw new InvalidOperationException("debug_pagealloc needs the machine's allocator before page_ext init");
         _pageExt = pageExt;
         _poison = new PagePoison(this, pageExt, _allocator, pageExt.Log, _clock);
         return _allocator;

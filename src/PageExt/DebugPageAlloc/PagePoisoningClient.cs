@@ -10,7 +10,7 @@ namespace PageExt.DebugPageAlloc;
 /// before it is zeroed. Registered after debug_guardpage, so the check runs after the block was
 /// made accessible and the fill runs before it is protected.
 /// </summary>
-internal sealed class PagePoisoningClient : PageExtClient, IPageAllocatorHook
+internal sealed class PagePoisoningClient : PageExtClient, IAllocPrepareHook, IFreeHook
 {
     private readonly DebugPageAllocFeature _feature;
     private PagePoison _poison = null!;
@@ -26,6 +26,9 @@ internal sealed class PagePoisoningClient : PageExtClient, IPageAllocatorHook
 
     public override bool Need() => _feature.Settings.PagePoison;
 
+    /// <summary>On when it got page_ext space at boot.</summary>
+    public bool IsEnabled => HasSpace;
+
     public override void Init(PageExtensions pageExt)
     {
         if (!HasSpace)
@@ -38,16 +41,8 @@ internal sealed class PagePoisoningClient : PageExtClient, IPageAllocatorHook
     }
 
     /// <summary>kernel_unpoison_pages().</summary>
-    public void PostAllocBeforeZero(Pfn pfn, int order, GfpFlags gfp) => _poison.CheckPages((uint)pfn.Value, order);
-
-    public void PostAllocAfterZero(Pfn pfn, int order, GfpFlags gfp)
-    {
-    }
+    public void PrepareAlloc(Pfn pfn, int order, GfpFlags gfp) => _poison.CheckPages((uint)pfn.Value, order);
 
     /// <summary>kernel_poison_pages().</summary>
-    public void FreePrepare(Pfn pfn, int order) => _poison.PoisonPages((uint)pfn.Value, order);
-
-    public void Split(Pfn pfn, int oldOrder, int newOrder)
-    {
-    }
+    public void OnFree(Pfn pfn, int order) => _poison.PoisonPages((uint)pfn.Value, order);
 }

@@ -12,15 +12,6 @@ namespace PageExt.PageExtension;
 /// </summary>
 public static class PageExtFeature
 {
-    public static readonly bool Supported = ReadSwitch();
-
-    private static bool ReadSwitch()
-    {
-        if (AppContext.TryGetSwitch("PageExt.PageExtSupported", out bool enabled))
-        {
-            return enabled;
-        }
-
-        return Environment.GetEnvironmentVariable("PAGEEXT_SUPPORTED") is not ("0" or "false" or "off");
-    }
+    /// <summary>The allocator's switch for all its clients: page_ext exists only to serve them.</summary>
+    public static readonly bool Supported = Buddy.AllocatorHookTable.Supported;
 }

@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using PageExt.Buddy;
 using PageExt.Log;
 using PageExt.Physical;
 
@@ -79,12 +78,6 @@ public sealed unsafe class PageExtensions : IMemoryNotifier
 
     public IReadOnlyList<PageExtClient> Clients => _clients;
 
-    /// <summary>
-    /// The machine's allocator, for clients whose init must reach it (debug_guardpage enables guard
-    /// pages there, as the seed's init set _debug_guardpage_enabled); null for tables built alone.
-    /// </summary>
-    internal PageAllocator? Allocator { get; init; }
-
     /// <summary>The machine's log, for clients that print reports.</summary>
     internal KernelLog Log => _log;
 
@@ -109,17 +102,12 @@ public sealed unsafe class PageExtensions : IMemoryNotifier
         return size;
     }
 
-    /// <summary>page_ext_init(): a table for every online section, then every client's init.</summary>
-    internal void Init()
+    /// <summary>page_ext_init()'s first half: a table for every online section, or none when no client needs one.</summary>
+    internal void AllocateTables()
     {
         if (!Enabled || EntryBytes == 0)
         {
             _log.Print("page_ext: no client needs it; no page_ext memory allocated");
-            foreach (var client in _clients)
-            {
-                client.Init(this);
-            }
-
             return;
         }
 
@@ -133,6 +121,11 @@ public sealed unsafe class PageExtensions : IMemoryNotifier
         }
 
         _log.Print($"allocated {TotalBytes} bytes of page_ext");
+    }
+
+    /// <summary>invoke_init_callbacks(): every client's init, whether or not it got space (each checks its own state).</summary>
+    internal void InvokeInitCallbacks()
+    {
         foreach (var client in _clients)
         {
             client.Init(this);

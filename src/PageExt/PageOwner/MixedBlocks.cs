@@ -28,14 +28,13 @@ public static unsafe class MixedBlocks
     /// </summary>
     internal static void Walk(PageOwner owner, Zone zone, Action<ulong, MigrateType> mixed)
     {
-        var machine = owner.Machine;
-        using var operation = machine.EnterOperation();
-        var allocator = machine.Allocator;
+        var allocator = owner.Allocator;
+        using var operation = allocator.EnterOperation();
         using var reader = owner.PageExt.EnterReader();
         ulong end = zone.EndPfn.Value;
         for (ulong pfn = zone.StartPfn.Value; pfn < end;)
         {
-            if (!machine.Memory.IsOnline(pfn))
+            if (!allocator.Memory.IsOnline(pfn))
             {
                 pfn = (pfn + Buddy.PageOrder.MaxOrderPages) & ~(ulong)(Buddy.PageOrder.MaxOrderPages - 1);
                 continue;

@@ -12,7 +12,7 @@ public sealed unsafe partial class PageOwner
     /// <summary>The owner record of a page, or null when page_owner never tracked it.</summary>
     public PageOwnerInfo? GetOwner(Pfn pfn)
     {
-        using var operation = _machine.EnterOperation();
+        using var operation = _allocator.EnterOperation();
         if (!IsEnabled)
         {
             return null;
@@ -50,7 +50,7 @@ public sealed unsafe partial class PageOwner
     /// </summary>
     public string DescribePage(Pfn pfn)
     {
-        using var operation = _machine.EnterOperation();
+        using var operation = _allocator.EnterOperation();
         var text = new StringBuilder();
         if (!IsEnabled || _pageExt!.Lookup(pfn.Value) == null)
         {

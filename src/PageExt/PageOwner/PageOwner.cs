@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using PageExt.Boot;
+using PageExt.Log;
 using PageExt.Buddy;
 using PageExt.PageExtension;
 using PageExt.Pages;
@@ -25,9 +26,9 @@ namespace PageExt.PageOwner;
 /// </para>
 /// <para>
 /// Lifecycle: need() says yes when page_owner=on. Init() (after the tables exist, before other
-/// threads use the machine) creates the depot and its sentinel stacks and marks every page that
-/// was allocated before page_owner came up as early allocated, logging the count per zone, as
-/// init_page_owner() does.
+/// threads use the machine) creates the depot and its sentinel stacks; boot's late init then marks
+/// every page that was allocated before page_owner came up as early allocated, logging the count
+/// per zone: the two halves of init_page_owner().
 /// </para>
 /// <para>
 /// Context of the hooks: the allocating or freeing thread, no allocator lock held, the pages are
@@ -35,7 +36,7 @@ namespace PageExt.PageOwner;
 /// allocation, about 10 µs), and a stack's first use takes a private lock to list it.
 /// </para>
 /// </summary>
-public sealed unsafe partial class PageOwner : PageExtClient, IPageAllocatorHook, DebugPageAlloc.IPageDetailsProvider
+public sealed unsafe partial class PageOwner : PageExtClient, IAllocHook, IFreeHook, ISplitHook, DebugPageAlloc.IPageDetailsProvider
 {
     /// <summary>
     /// What a recorded stack is: the frames of the code that called the allocator's public entry
@@ -50,7 +51,8 @@ public sealed unsafe partial class PageOwner : PageExtClient, IPageAllocatorHook
     /// <summary>The free stack's origin: as <see cref="AllocOrigin"/>, under v6.19's first free frame.</summary>
     internal static readonly StackOrigin FreeOrigin = new(2, ["__free_frozen_pages"], IsAllocatorFrame);
 
-    private readonly Machine _machine;
+    private readonly PageAllocator _allocator;
+    private readonly KernelLog _log;
     private readonly bool _enabled;
     private readonly StackCaptureMode _mode;
     private readonly BootParameters _parameters;
@@ -60,9 +62,10 @@ public sealed unsafe partial class PageOwner : PageExtClient, IPageAllocatorHook
     private PageExtensions? _pageExt;
     private long _earlyPages;
 
-    internal PageOwner(Machine machine, BootParameters parameters)
+    internal PageOwner(PageAllocator allocator, KernelLog log, BootParameters parameters)
     {
-        _machine = machine;
+        _allocator = allocator;
+        _log = log;
         _parameters = parameters;
         _enabled = parameters.PageOwner && PageExtFeature.Supported;
         _mode = StackSaver.Resolve(parameters.PageOwnerStack);
@@ -88,7 +91,7 @@ public sealed unsafe partial class PageOwner : PageExtClient, IPageAllocatorHook
     {
         get
         {
-            _machine.ThrowIfDisposed();
+            _allocator.ThrowIfShutDown();
             return Interlocked.Read(ref _earlyPages);
         }
     }
@@ -96,7 +99,8 @@ public sealed unsafe partial class PageOwner : PageExtClient, IPageAllocatorHook
     /// <summary>count_threshold of page_owner_stacks: entries with fewer live base pages are hidden.</summary>
     public long CountThreshold { get; set; }
 
-    internal Machine Machine => _machine;
+    /// <summary>The allocator whose pages this page_owner describes.</summary>
+    internal PageAllocator Allocator => _allocator;
 
     internal PageExtensions PageExt => _pageExt ?? throw new InvalidOperationException("page_owner is disabled (boot with page_owner=on)");
 
@@ -104,7 +108,7 @@ public sealed unsafe partial class PageOwner : PageExtClient, IPageAllocatorHook
     {
         if (!_enabled || !HasSpace)
         {
-            _machine.Log.Print("page_owner is disabled");
+            _log.Print("page_owner is disabled");
             return;
         }
 
@@ -112,7 +116,6 @@ public sealed unsafe partial class PageOwner : PageExtClient, IPageAllocatorHook
         Depot = StackDepot.FromBootParameters(_parameters);
         ListStack(Depot.DummyHandle);
         ListStack(Depot.FailureHandle);
-        InitEarlyAllocatedPages();
     }
 
     /// <summary>The entry of a PFN, or null when it has no page_ext.</summary>
@@ -130,17 +133,13 @@ public sealed unsafe partial class PageOwner : PageExtClient, IPageAllocatorHook
 
     private static readonly double s_nanosecondsPerTick = 1e9 / Stopwatch.Frequency;
 
-    void IPageAllocatorHook.PostAllocBeforeZero(Pfn pfn, int order, GfpFlags gfp)
-    {
-    }
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    void IAllocHook.OnAlloc(Pfn pfn, int order, GfpFlags gfp) => SetPageOwner(pfn.Value, order, gfp);
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    void IPageAllocatorHook.PostAllocAfterZero(Pfn pfn, int order, GfpFlags gfp) => SetPageOwner(pfn.Value, order, gfp);
+    void IFreeHook.OnFree(Pfn pfn, int order) => ResetPageOwner(pfn.Value, order);
 
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    void IPageAllocatorHook.FreePrepare(Pfn pfn, int order) => ResetPageOwner(pfn.Value, order);
-
-    void IPageAllocatorHook.Split(Pfn pfn, int oldOrder, int newOrder) => SplitPageOwner(pfn.Value, oldOrder, newOrder);
+    void ISplitHook.OnSplit(Pfn pfn, int oldOrder, int newOrder) => SplitPageOwner(pfn.Value, oldOrder, newOrder);
 
     /// <summary>__set_page_owner(): a full record on every page of the block, then count the stack.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
@@ -230,7 +229,7 @@ public sealed unsafe partial class PageOwner : PageExtClient, IPageAllocatorHook
     /// </summary>
     private static bool IsAllocatorFrame(System.Reflection.MethodBase method) =>
         method.DeclaringType is { } type
-        && (type == typeof(Machine) || type == typeof(PageAllocator) || typeof(IPageAllocatorHook).IsAssignableFrom(type));
+        && (type == typeof(Machine) || type == typeof(PageAllocator) || typeof(IAllocatorClient).IsAssignableFrom(type));
 
     /// <summary>
     /// inc_stack_record_count(): a stack's first use lists it (newest first); its counter is then
@@ -256,7 +255,7 @@ public sealed unsafe partial class PageOwner : PageExtClient, IPageAllocatorHook
         if (Depot!.GetCount(handle) <= pages)
         {
             // The kernel warns once when a stack's refcount would drop to 0: a free without its alloc.
-            _machine.Log.Print($"page_owner: refcount for handle {handle} would drop to 0; not decremented");
+            _log.Print($"page_owner: refcount for handle {handle} would drop to 0; not decremented");
             return;
         }
 
@@ -290,7 +289,7 @@ public sealed unsafe partial class PageOwner : PageExtClient, IPageAllocatorHook
     {
         get
         {
-            _machine.ThrowIfDisposed();
+            _allocator.ThrowIfShutDown();
             lock (_stacksLock)
             {
                 var copy = _stacks.ToArray();
@@ -303,21 +302,27 @@ public sealed unsafe partial class PageOwner : PageExtClient, IPageAllocatorHook
     /// <summary>Live base pages allocated from a stack (stack record refcount - 1).</summary>
     public long LiveBasePages(StackHandle handle)
     {
-        _machine.ThrowIfDisposed();
+        _allocator.ThrowIfShutDown();
         return Math.Max(Depot!.GetCount(handle) - 1, 0);
     }
 
     /// <summary>
-    /// init_early_allocated_pages(): every page allocated before page_owner came up gets the early
-    /// handle, order 0, gfp 0 and the current task; reserved pages and free blocks are skipped.
+    /// init_early_allocated_pages(), boot's late init: every page allocated before page_owner came up
+    /// gets the early handle, order 0, gfp 0 and the current task; reserved pages and free blocks
+    /// are skipped. Does nothing when page_owner is off.
     /// </summary>
-    private void InitEarlyAllocatedPages()
+    internal void InitEarlyAllocatedPages()
     {
-        var allocator = _machine.Allocator;
+        if (!IsEnabled)
+        {
+            return;
+        }
+
+        var allocator = _allocator;
         var comm = CurrentTask.CommAsBytes;
         int pid = CurrentTask.Pid, tgid = CurrentTask.Tgid;
         uint early = Depot!.EarlyHandle.Value;
-        foreach (var zone in _machine.PopulatedZones)
+        foreach (var zone in _allocator.Zones.Where(z => z.IsPopulated))
         {
             long count = 0;
             for (ulong pfn = zone.StartPfn.Value; pfn < zone.EndPfn.Value; pfn++)
@@ -358,7 +363,7 @@ public sealed unsafe partial class PageOwner : PageExtClient, IPageAllocatorHook
             }
 
             Interlocked.Add(ref _earlyPages, count);
-            _machine.Log.Print($"Node {zone.Node}, zone {zone.Name,8}: page owner found early allocated {count} pages");
+            _log.Print($"Node {zone.Node}, zone {zone.Name,8}: page owner found early allocated {count} pages");
         }
     }
 

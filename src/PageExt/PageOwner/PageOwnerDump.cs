@@ -30,10 +30,9 @@ public static unsafe class PageOwnerDump
     public static long Write(TextWriter output, PageOwner owner, DumpFormat format = DumpFormat.Modern, ulong startPfn = 0)
     {
         ArgumentNullException.ThrowIfNull(owner);
-        var machine = owner.Machine;
-        using var operation = machine.EnterOperation();
-        var allocator = machine.Allocator;
-        var memory = machine.Memory;
+        var allocator = owner.Allocator;
+        using var operation = allocator.EnterOperation();
+        var memory = allocator.Memory;
         var depot = owner.Depot!;
         var pageExt = owner.PageExt;
         var text = new StringBuilder(1024);
@@ -87,11 +86,11 @@ public static unsafe class PageOwnerDump
             text.Clear();
             if (format == DumpFormat.Modern)
             {
-                AppendModern(text, pfn, page->Flags, snapshot, machine, cache);
+                AppendModern(text, pfn, page->Flags, snapshot, allocator, cache);
             }
             else
             {
-                AppendSeed(text, pfn, page->Flags, snapshot, machine);
+                AppendSeed(text, pfn, page->Flags, snapshot, allocator);
             }
 
             text.Append(cache.Stack(snapshot.Handle)).Append('\n');
@@ -103,10 +102,10 @@ public static unsafe class PageOwnerDump
     }
 
     /// <summary>The modern record's two header lines.</summary>
-    private static void AppendModern(StringBuilder text, ulong pfn, ulong pageFlags, in PageOwnerEntry entry, Machine machine, RenderCache cache)
+    private static void AppendModern(StringBuilder text, ulong pfn, ulong pageFlags, in PageOwnerEntry entry, PageAllocator allocator, RenderCache cache)
     {
         var gfp = (GfpFlags)entry.GfpMask;
-        var blockType = machine.Allocator.PageblockMigrateType(new Pfn(pfn));
+        var blockType = allocator.PageblockMigrateType(new Pfn(pfn));
         text.Append("Page allocated via order ").Append(entry.Order)
             .Append(", mask ").Append(cache.Gfp(entry.GfpMask))
             .Append(", pid ").Append(entry.Pid)
@@ -121,10 +120,10 @@ public static unsafe class PageOwnerDump
     }
 
     /// <summary>The 2014 record's two header lines (3.19 bit layout and type numbers).</summary>
-    private static void AppendSeed(StringBuilder text, ulong pfn, ulong pageFlags, in PageOwnerEntry entry, Machine machine)
+    private static void AppendSeed(StringBuilder text, ulong pfn, ulong pageFlags, in PageOwnerEntry entry, PageAllocator allocator)
     {
         var gfp = (GfpFlags)entry.GfpMask;
-        var blockType = machine.Allocator.PageblockMigrateType(new Pfn(pfn));
+        var blockType = allocator.PageblockMigrateType(new Pfn(pfn));
         bool fallback = blockType != MigrateTypes.FromGfp(gfp);
         text.Append("Page allocated via order ").Append(entry.Order)
             .Append(", mask 0x").Append(SeedGfp.FromModern(gfp).ToString("x", CultureInfo.InvariantCulture)).Append('\n');

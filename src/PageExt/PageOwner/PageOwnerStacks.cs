@@ -22,7 +22,7 @@ public static class PageOwnerStacks
     public static IReadOnlyList<(StackHandle Handle, long BasePages)> Collect(PageOwner owner)
     {
         ArgumentNullException.ThrowIfNull(owner);
-        owner.Machine.ThrowIfDisposed();
+        owner.Allocator.ThrowIfShutDown();
         _ = owner.Depot ?? throw new InvalidOperationException("page_owner is disabled (boot with page_owner=on)");
         return owner.Stacks.Select(h => (h, owner.LiveBasePages(h))).ToArray();
     }

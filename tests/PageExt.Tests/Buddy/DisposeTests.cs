@@ -230,7 +230,7 @@ public class DisposeTests
             "PageOwner.CountThreshold", "PageOwner.Init", "PageOwner.HasSpace", "PageOwner.Offset",
             "DebugPageAllocFeature.Settings", "DebugPageAllocFeature.Clients", "DebugPageAllocFeature.DebugPageallocEnabled",
             "DebugPageAllocFeature.PagePoisonEnabled", "DebugPageAllocFeature.GuardPageMinOrder", "DebugPageAllocFeature.PageDetails",
-            "DebugPageAllocFeature.Create", "DebugPageAllocFeature.Find",
+            "DebugPageAllocFeature.Create",
         ];
 
         var checkedMembers = new List<string>();

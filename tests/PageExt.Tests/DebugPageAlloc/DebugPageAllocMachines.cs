@@ -13,7 +13,7 @@ internal static class DebugPageAllocMachines
     public static Machine Boot(DebugPageAllocSettings settings, out DebugPageAllocFeature feature, long memoryBytes = 128L << 20, TimeProvider? clock = null, int cpus = 1, long hotplugBytes = 0)
     {
         feature = DebugPageAllocFeature.Create(settings, clock ?? TimeProvider.System);
-        return Machine.Boot(new MachineDescription { MemoryBytes = memoryBytes, Cpus = cpus, HotplugBytes = hotplugBytes }, [.. feature.Clients]);
+        return Machine.Boot(new MachineDescription { MemoryBytes = memoryBytes, Cpus = cpus, HotplugBytes = hotplugBytes }, [], debugPageAlloc: feature);
     }
 
     /// <summary>The allocator's invariant walker and the feature's own (guard flags, protected ranges).</summary>
