@@ -1,6 +1,7 @@
 using PageExt.Boot;
 using PageExt.Buddy;
 using PageExt.DebugPageAlloc;
+using PageExt.Hotplug;
 using PageExt.Formatting;
 using PageExt.Log;
 using PageExt.PageExtension;
@@ -23,6 +24,7 @@ namespace PageExt;
 /// its own configuration.
 /// </para>
 /// </summary>
+[AllocatorFrame]
 public sealed unsafe partial class Machine : IDisposable
 {
     private readonly PhysicalMemory _memory;
@@ -45,7 +47,7 @@ public sealed unsafe partial class Machine : IDisposable
         _zones = zones;
         Log = log;
         _allocator = new PageAllocator(memory, nodes, zones, log, static () => CurrentTask.Comm);
-        _hotplug = new MemoryHotplug(this);
+        _hotplug = new MemoryHotplug(_allocator, description.Cpus);
     }
 
     public MachineDescription Description { get; }

@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
+using PageExt.Errors;
 using PageExt.Pages;
 using PageExt.Physical;
 using PageExt.Zones;
@@ -23,7 +24,7 @@ public sealed unsafe partial class PageAllocator
         }
 
         int highest = GfpZone(gfp);
-        var type = MigrateTypes.FromGfp(gfp);
+        var type = gfp.MigrateType();
 
         // Fast path: a block already in this thread's cache for the first zone. Those pages were
         // taken off the zone's free count when cached, so no watermark is at stake.
@@ -384,7 +385,7 @@ public sealed unsafe partial class PageAllocator
         // The head link (0: not a tail) and the bookkeeping bytes as one 64-bit store: the free
         // check reads them as one 64-bit load, and a load that spans two narrower stores still in
         // the store buffer cannot be forwarded from them and waits for both to retire.
-        *(ulong*)&page->HeadPfnPlusOne = (ulong)Page.PackBookkeeping(PageType.None, order, type, PageState.InUse | PageState.EverAllocated) << 32;
+        *(ulong*)&page->HeadPfnPlusOne = (ulong)Page.PackBookkeeping(PageType.None, order, (byte)type, PageState.InUse | PageState.EverAllocated) << 32;
         return (gfp & (GfpFlags.Comp | GfpFlags.Zero)) != 0 || (AllocatorHookTable.Supported && _hooks is not null);
     }
 

@@ -232,7 +232,7 @@ public sealed unsafe partial class PageAllocator
         int list = PerCpuPages.ListIndex(order, blockType);
         page->Flags &= ~PageFlagsLayout.FlagsMask;
         *(ulong*)&page->RefCount = (ulong)(uint)order << 32;
-        *(ulong*)&page->HeadPfnPlusOne = (ulong)Page.PackBookkeeping(PageType.PerCpu, order, blockType, PageState.EverAllocated) << 32;
+        *(ulong*)&page->HeadPfnPlusOne = (ulong)Page.PackBookkeeping(PageType.PerCpu, order, (byte)blockType, PageState.EverAllocated) << 32;
         uint* head = PerCpuPages.Head(lists, list);
         page->Next = *head;
         *head = pfn;

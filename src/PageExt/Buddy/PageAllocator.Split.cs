@@ -1,3 +1,4 @@
+using PageExt.Errors;
 using PageExt.Pages;
 using PageExt.Physical;
 

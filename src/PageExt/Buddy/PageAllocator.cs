@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using PageExt.Errors;
 using PageExt.Log;
 using PageExt.Pages;
 using PageExt.Physical;
@@ -25,6 +26,7 @@ namespace PageExt.Buddy;
 /// of circulation, and every other page stays correct. Allocation failure is a return value.
 /// </para>
 /// </summary>
+[AllocatorFrame]
 public sealed unsafe partial class PageAllocator
 {
     private readonly PhysicalMemory _memory;
@@ -275,6 +277,9 @@ public sealed unsafe partial class PageAllocator
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal Page* PageAt(ulong pfn) => _vmemmap + pfn;
+
+    /// <summary>The PFN walk over [<paramref name="start"/>, <paramref name="end"/>), only <paramref name="zone"/>'s pages when given (see <see cref="PfnWalker"/>).</summary>
+    internal PfnWalker WalkPfns(ulong start, ulong end, Zone? zone = null) => new(_memory, start, end, zone?.Index ?? -1);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private Zone ZoneOfOnline(ulong pfn) => _zones[_memory.PageblockZone(pfn)];

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using PageExt.Errors;
 using PageExt.Platform;
 using PageExt.Zones;
 

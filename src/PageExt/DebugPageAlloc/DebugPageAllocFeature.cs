@@ -139,30 +139,47 @@ public sealed class DebugPageAllocFeature
         using var reader = _pageExt.EnterReader();
         foreach (var zone in _allocator.Zones.Where(z => z.IsPopulated))
         {
-            for (ulong pfn = zone.StartPfn.Value; pfn < zone.EndPfn.Value; pfn++)
+            for (var walk = _allocator.WalkPfns(zone.StartPfn.Value, zone.EndPfn.Value, zone); walk.MoveNext();)
             {
-                byte* entry = _pageExt.Lookup(pfn);
-                if (entry == null || !_allocator.Memory.IsOnline(pfn))
+                bool guardHead = walk.Type == PageType.Guard;
+                CheckGuardFlag(walk.Pfn, guardHead, problems);
+                if (walk.IsFree)
                 {
+                    // Only a guard block's head carries the flag; no page inside a free block does.
+                    ulong end = walk.Pfn + (1UL << walk.FreeOrder);
+                    for (ulong pfn = walk.Pfn + 1; pfn < end; pfn++)
+                    {
+                        CheckGuardFlag(pfn, guardHead: false, problems);
+                    }
+
                     continue;
                 }
 
-                Page* page = _allocator.PageAt(pfn);
-                bool guardHead = page->Type == (byte)PageType.Guard;
-                bool flagged = (PageExtensions.FlagsOf(entry) & (ulong)PageExtFlags.DebugGuard) != 0;
-                if (flagged != guardHead)
+                byte* entry = _pageExt.Lookup(walk.Pfn);
+                if (entry != null && (PageExtensions.FlagsOf(entry) & (ulong)PageExtFlags.DebugPoison) != 0 && walk.IsInUse)
                 {
-                    problems.Add($"debug_pagealloc: pfn 0x{pfn:x} is {(guardHead ? "a guard block" : "not a guard block")} but PAGE_EXT_DEBUG_GUARD is {(flagged ? "set" : "clear")}");
-                }
-
-                if ((PageExtensions.FlagsOf(entry) & (ulong)PageExtFlags.DebugPoison) != 0 && (page->State & (byte)PageState.InUse) != 0)
-                {
-                    problems.Add($"debug_pagealloc: pfn 0x{pfn:x} is allocated but still flagged PAGE_EXT_DEBUG_POISON");
+                    problems.Add($"debug_pagealloc: pfn 0x{walk.Pfn:x} is allocated but still flagged PAGE_EXT_DEBUG_POISON");
                 }
             }
         }
 
         return problems;
+    }
+
+    /// <summary>PAGE_EXT_DEBUG_GUARD is set on exactly the heads of guard blocks.</summary>
+    private unsafe void CheckGuardFlag(ulong pfn, bool guardHead, List<string> problems)
+    {
+        byte* entry = _pageExt!.Lookup(pfn);
+        if (entry == null)
+        {
+            return;
+        }
+
+        bool flagged = (PageExtensions.FlagsOf(entry) & (ulong)PageExtFlags.DebugGuard) != 0;
+        if (flagged != guardHead)
+        {
+            problems.Add($"debug_pagealloc: pfn 0x{pfn:x} is {(guardHead ? "a guard block" : "not a guard block")} but PAGE_EXT_DEBUG_GUARD is {(flagged ? "set" : "clear")}");
+        }
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using PageExt.Buddy;
+using PageExt.Errors;
 
 namespace PageExt.DebugPageAlloc;
 

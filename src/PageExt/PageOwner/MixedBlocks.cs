@@ -1,5 +1,4 @@
 using PageExt.PageExtension;
-using PageExt.Pages;
 using PageExt.Physical;
 using PageExt.Zones;
 
@@ -31,56 +30,30 @@ public static unsafe class MixedBlocks
         var allocator = owner.Allocator;
         using var operation = allocator.EnterOperation();
         using var reader = owner.PageExt.EnterReader();
-        ulong end = zone.EndPfn.Value;
-        for (ulong pfn = zone.StartPfn.Value; pfn < end;)
+        for (var walk = allocator.WalkPfns(zone.StartPfn.Value, zone.EndPfn.Value, zone); walk.MoveNext();)
         {
-            if (!allocator.Memory.IsOnline(pfn))
+            if (walk.IsFree || walk.IsReserved)
             {
-                pfn = (pfn + Buddy.PageOrder.MaxOrderPages) & ~(ulong)(Buddy.PageOrder.MaxOrderPages - 1);
                 continue;
             }
 
-            ulong blockStart = pfn & ~(ulong)(Pageblock.Pages - 1);
-            ulong blockEnd = Math.Min(blockStart + Pageblock.Pages, end);
-            var blockType = allocator.PageblockMigrateType(new Pfn(pfn));
-            for (; pfn < blockEnd; pfn++)
+            ulong pfn = walk.Pfn;
+            var entry = owner.EntryOf(pfn, out ulong* flags);
+            if (entry == null || (*flags & (ulong)PageExtFlags.OwnerAllocated) == 0)
             {
-                if (allocator.ZoneOf(new Pfn(pfn)) != zone)
-                {
-                    continue;
-                }
-
-                Page* page = allocator.PageAt(pfn);
-                if (page->Type is (byte)PageType.Buddy or (byte)PageType.PerCpu)
-                {
-                    if (page->Private <= Buddy.PageOrder.Max)
-                    {
-                        pfn += (1UL << (int)page->Private) - 1;
-                    }
-
-                    continue;
-                }
-
-                if ((page->Flags & (ulong)PageFlags.Reserved) != 0)
-                {
-                    continue;
-                }
-
-                var entry = owner.EntryOf(pfn, out ulong* flags);
-                if (entry == null || (*flags & (ulong)PageExtFlags.OwnerAllocated) == 0)
-                {
-                    continue;
-                }
-
-                if (PageOwner.GfpMigrateType(entry->GfpMask) != blockType)
-                {
-                    mixed(blockStart, blockType);
-                    pfn = blockEnd;
-                    break;
-                }
-
-                pfn += (1UL << entry->Order) - 1;
+                continue;
             }
+
+            var blockType = allocator.PageblockMigrateType(new Pfn(pfn));
+            if (PageOwner.GfpMigrateType(entry->GfpMask) != blockType)
+            {
+                ulong blockStart = pfn & ~(ulong)(Pageblock.Pages - 1);
+                mixed(blockStart, blockType);
+                walk.ResumeAt(Math.Min(blockStart + Pageblock.Pages, zone.EndPfn.Value));
+                continue;
+            }
+
+            walk.ResumeAt(pfn + (1UL << entry->Order));
         }
     }
 }

@@ -65,7 +65,7 @@ public sealed unsafe partial class PageOwner
 
         text.Append("page_owner tracks the page as ").Append(info.Allocated ? "allocated" : "freed").Append('\n');
         text.Append("page last allocated via order ").Append(info.Order)
-            .Append(", migratetype ").Append(MigrateTypes.Name(MigrateTypes.FromGfp(info.Gfp)))
+            .Append(", migratetype ").Append(MigrateTypes.Name(info.Gfp.MigrateType()))
             .Append(", gfp_mask ").Append(GfpFlagNames.FormatWithValue(info.Gfp))
             .Append(", pid ").Append(info.Pid).Append(", tgid ").Append(info.Tgid)
             .Append(" (").Append(info.Comm).Append("), ts ").Append(info.TimestampNs)

@@ -41,7 +41,7 @@ public sealed unsafe partial class PageOwner : PageExtClient, IAllocHook, IFreeH
     /// <summary>
     /// What a recorded stack is: the frames of the code that called the allocator's public entry
     /// point, under a fixed prefix that stands for the allocator. Everything from the entry point
-    /// (<see cref="Machine"/>'s and <see cref="PageAllocator"/>'s public methods) down to
+    /// (the machine's and <see cref="PageAllocator"/>'s public methods) down to
     /// this hook is cut, because tiered compilation inlines it differently from tier to tier; the
     /// prefix is what v6.19 prints at the top of the same stacks, where post_alloc_hook and
     /// free_pages_prepare are inlined.
@@ -113,10 +113,14 @@ public sealed unsafe partial class PageOwner : PageExtClient, IAllocHook, IFreeH
         }
 
         _pageExt = pageExt;
-        Depot = StackDepot.FromBootParameters(_parameters);
+        Depot = DepotFor(_parameters);
         ListStack(Depot.DummyHandle);
         ListStack(Depot.FailureHandle);
     }
+
+    /// <summary>stack_depot_init(): a depot sized and switched by the boot command line (stack_depot_max_pools=, stack_depot_disable=).</summary>
+    internal static StackDepot DepotFor(BootParameters parameters) =>
+        new(parameters.StackDepotMaxPools, StackDepot.DefaultBucketCount, parameters.StackDepotDisable);
 
     /// <summary>The entry of a PFN, or null when it has no page_ext.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -223,13 +227,14 @@ public sealed unsafe partial class PageOwner : PageExtClient, IAllocHook, IFreeH
     }
 
     /// <summary>
-    /// The allocator's own code, from its public entry points to the hooks: the machine, the buddy
-    /// allocator and every page_ext client it calls (this one included). Judged by type, so it holds
-    /// whichever of these methods the JIT inlined into which.
+    /// The allocator's own code, from its public entry points to the hooks: the types marked
+    /// <see cref="AllocatorFrameAttribute"/> (the machine, the buddy allocator) and every allocator
+    /// client (this one included). Judged by type, so it holds whichever of these methods the JIT
+    /// inlined into which.
     /// </summary>
     private static bool IsAllocatorFrame(System.Reflection.MethodBase method) =>
         method.DeclaringType is { } type
-        && (type == typeof(Machine) || type == typeof(PageAllocator) || typeof(IAllocatorClient).IsAssignableFrom(type));
+        && (type == typeof(PageAllocator) || typeof(IAllocatorClient).IsAssignableFrom(type) || type.IsDefined(typeof(AllocatorFrameAttribute), inherit: false));
 
     /// <summary>
     /// inc_stack_record_count(): a stack's first use lists it (newest first); its counter is then
@@ -318,32 +323,20 @@ public sealed unsafe partial class PageOwner : PageExtClient, IAllocHook, IFreeH
             return;
         }
 
-        var allocator = _allocator;
         var comm = CurrentTask.CommAsBytes;
         int pid = CurrentTask.Pid, tgid = CurrentTask.Tgid;
         uint early = Depot!.EarlyHandle.Value;
         foreach (var zone in _allocator.Zones.Where(z => z.IsPopulated))
         {
             long count = 0;
-            for (ulong pfn = zone.StartPfn.Value; pfn < zone.EndPfn.Value; pfn++)
+            for (var walk = _allocator.WalkPfns(zone.StartPfn.Value, zone.EndPfn.Value, zone); walk.MoveNext();)
             {
-                if (allocator.ZoneOf(new Pfn(pfn)) != zone)
+                if (walk.IsFree || walk.IsReserved)
                 {
                     continue;
                 }
 
-                Page* page = allocator.PageAt(pfn);
-                if (page->Type is (byte)PageType.Buddy or (byte)PageType.PerCpu or (byte)PageType.Guard)
-                {
-                    pfn += (1UL << (int)page->Private) - 1;
-                    continue;
-                }
-
-                if ((page->Flags & (ulong)PageFlags.Reserved) != 0)
-                {
-                    continue;
-                }
-
+                ulong pfn = walk.Pfn;
                 var entry = EntryOf(pfn, out ulong* flags);
                 if (entry == null || (*flags & (ulong)PageExtFlags.Owner) != 0)
                 {
@@ -368,5 +361,5 @@ public sealed unsafe partial class PageOwner : PageExtClient, IAllocHook, IFreeH
     }
 
     /// <summary>gfp_migratetype() of a recorded mask.</summary>
-    internal static MigrateType GfpMigrateType(uint gfp) => MigrateTypes.FromGfp((GfpFlags)gfp);
+    internal static MigrateType GfpMigrateType(uint gfp) => ((GfpFlags)gfp).MigrateType();
 }

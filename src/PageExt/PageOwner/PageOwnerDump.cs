@@ -39,32 +39,14 @@ public static unsafe class PageOwnerDump
         var cache = new RenderCache(depot, format);
         long records = 0;
         using var reader = pageExt.EnterReader();
-        for (ulong pfn = startPfn; pfn < memory.MaxPfn; pfn++)
+        for (var walk = allocator.WalkPfns(startPfn, memory.MaxPfn); walk.MoveNext();)
         {
-            if ((pfn & (PageOrder.MaxOrderPages - 1)) == 0 && !memory.IsValid(pfn))
-            {
-                pfn += PageOrder.MaxOrderPages - 1;
-                continue;
-            }
-
-            if (!memory.IsOnline(pfn))
+            if (walk.IsFree)
             {
                 continue;
             }
 
-            Page* page = allocator.PageAt(pfn);
-            byte type = page->Type;
-            if (type is (byte)PageType.Buddy or (byte)PageType.PerCpu)
-            {
-                uint order = page->Private;
-                if (order <= PageOrder.Max)
-                {
-                    pfn += (1UL << (int)order) - 1;
-                }
-
-                continue;
-            }
-
+            ulong pfn = walk.Pfn;
             var entry = owner.EntryOf(pfn, out ulong* flags);
             if (entry == null)
             {
@@ -86,11 +68,11 @@ public static unsafe class PageOwnerDump
             text.Clear();
             if (format == DumpFormat.Modern)
             {
-                AppendModern(text, pfn, page->Flags, snapshot, allocator, cache);
+                AppendModern(text, pfn, walk.Flags, snapshot, allocator, cache);
             }
             else
             {
-                AppendSeed(text, pfn, page->Flags, snapshot, allocator);
+                AppendSeed(text, pfn, walk.Flags, snapshot, allocator);
             }
 
             text.Append(cache.Stack(snapshot.Handle)).Append('\n');
@@ -113,7 +95,7 @@ public static unsafe class PageOwnerDump
             .Append(" (").Append(cache.Comm(entry.Comm)).Append(')')
             .Append(", ts ").Append(entry.TsNsec).Append(" ns\n");
         text.Append("PFN 0x").Append(pfn.ToString("x", CultureInfo.InvariantCulture))
-            .Append(" type ").Append(MigrateTypes.Name(MigrateTypes.FromGfp(gfp)))
+            .Append(" type ").Append(MigrateTypes.Name(gfp.MigrateType()))
             .Append(" Block ").Append(pfn >> Pageblock.Order)
             .Append(" type ").Append(MigrateTypes.Name(blockType))
             .Append(" Flags ").Append(cache.Flags(pageFlags)).Append('\n');
@@ -124,7 +106,7 @@ public static unsafe class PageOwnerDump
     {
         var gfp = (GfpFlags)entry.GfpMask;
         var blockType = allocator.PageblockMigrateType(new Pfn(pfn));
-        bool fallback = blockType != MigrateTypes.FromGfp(gfp);
+        bool fallback = blockType != gfp.MigrateType();
         text.Append("Page allocated via order ").Append(entry.Order)
             .Append(", mask 0x").Append(SeedGfp.FromModern(gfp).ToString("x", CultureInfo.InvariantCulture)).Append('\n');
         text.Append("PFN ").Append(pfn)

@@ -57,7 +57,7 @@ public struct Page
     /// <see cref="Type"/>, <see cref="AllocOrder"/>, <see cref="MigrateType"/> and <see cref="State"/>
     /// are adjacent bytes; the hot paths write them as this one little-endian word.
     /// </summary>
-    internal static uint PackBookkeeping(PageType type, int order, Zones.MigrateType migrateType, PageState state) =>
+    internal static uint PackBookkeeping(PageType type, int order, byte migrateType, PageState state) =>
         (uint)type | ((uint)order << 8) | ((uint)migrateType << 16) | ((uint)state << 24);
 
     public readonly PageFlags PageFlags => (PageFlags)(Flags & PageFlagsLayout.FlagsMask);

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using PageExt.Boot;
+using PageExt.Errors;
 using PageExt.Platform;
 
 namespace PageExt.Stacks;
@@ -26,7 +27,7 @@ namespace PageExt.Stacks;
 /// which tiered compilation changes) finds the one canonical handle of its call path.
 /// </para>
 /// <para>
-/// Lifecycle: construct once per machine at boot (<see cref="FromBootParameters"/>); three
+/// Lifecycle: construct once per machine at boot (page_owner sizes it from stack_depot_max_pools= and stack_depot_disable=); three
 /// sentinel stacks (dummy, failure, early) are stored first, as page_owner's init does.
 /// </para>
 /// <para>
@@ -132,10 +133,6 @@ public sealed unsafe class StackDepot
         FailureHandle = GetOrCreateSentinel(FailureSentinelName);
         EarlyHandle = GetOrCreateSentinel(EarlySentinelName);
     }
-
-    /// <summary>A depot sized and switched by the boot command line.</summary>
-    public static StackDepot FromBootParameters(BootParameters parameters) =>
-        new(parameters.StackDepotMaxPools, DefaultBucketCount, parameters.StackDepotDisable);
 
     /// <summary>Returned by <see cref="StackSaver"/> when it is re-entered on one thread.</summary>
     public StackHandle DummyHandle { get; }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using PageExt.Errors;
 
 namespace PageExt.Stacks;
 

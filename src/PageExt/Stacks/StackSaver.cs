@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
+using PageExt.Errors;
 using PageExt.Stacks.Unwind;
 
 namespace PageExt.Stacks;
@@ -200,7 +202,35 @@ public static class StackSaver
         int words = KeyHeaderWords + ManagedStackWalker.WriteKey(trace, first, depth, key[KeyHeaderWords..]);
         return depot.TryGet(key[..words], out var handle)
             ? handle
-            : depot.Save(key[..words], ManagedStackWalker.Resolve(trace, first, depth, origin?.Prefix ?? []));
+            : depot.Save(key[..words], ResolveNames(trace, first, depth, origin?.Prefix ?? []));
+    }
+
+    /// <summary>
+    /// <paramref name="prefix"/>, then the names of up to <paramref name="maxFrames"/> frames of the trace from
+    /// <paramref name="first"/>: the names a stack is stored with. Kept here, beside the depot's types, so the unwinders
+    /// below depend on nothing of Stacks.
+    /// </summary>
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "Diagnostics only: a frame whose metadata was trimmed prints as an unknown method.")]
+    private static ResolvedStack ResolveNames(StackTrace trace, int first, int maxFrames, IReadOnlyList<ResolvedFrame> prefix)
+    {
+        int end = Math.Min(trace.FrameCount, first + maxFrames);
+        var frames = new List<ResolvedFrame>(prefix.Count + Math.Max(end - first, 0));
+        frames.AddRange(prefix);
+        for (int i = first; i < end; i++)
+        {
+            var frame = trace.GetFrame(i);
+            var method = frame?.GetMethod();
+            int ilOffset = frame?.GetILOffset() ?? StackFrame.OFFSET_UNKNOWN;
+            if (method is null)
+            {
+                frames.Add(new ResolvedFrame("<unknown>", ilOffset, 0, 0));
+                continue;
+            }
+
+            frames.Add(new ResolvedFrame(ManagedStackWalker.FullName(method), ilOffset, ManagedStackWalker.ILSize(method), ManagedStackWalker.MethodId(method)));
+        }
+
+        return new ResolvedStack(frames);
     }
 
     private static nuint KeyOrigin(StackOrigin? origin, int skipFrames) => ((nuint)(uint)skipFrames << 8) | (nuint)(origin?.Id ?? 0);

@@ -36,11 +36,4 @@ public static class MigrateTypes
     public static string Name(MigrateType type) => s_names[(int)type];
 
     public static IReadOnlyList<string> Names => s_names;
-
-    /// <summary>
-    /// gfp_migratetype(): the type an allocation's gfp mask asks for. Movable and Reclaimable
-    /// together are invalid (the allocator rejects such a mask before it gets here).
-    /// </summary>
-    public static MigrateType FromGfp(Buddy.GfpFlags gfp) =>
-        (MigrateType)(((uint)gfp & (uint)(Buddy.GfpFlags.Movable | Buddy.GfpFlags.Reclaimable)) >> 3);
 }

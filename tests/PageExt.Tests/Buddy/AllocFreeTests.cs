@@ -28,7 +28,7 @@ public class AllocFreeTests
         Assert.Equal(30, (byte*)&page.MigrateType - at);
         Assert.Equal(31, (byte*)&page.State - at);
         Assert.True(BitConverter.IsLittleEndian);
-        *(uint*)&page.Type = Page.PackBookkeeping(PageType.Buddy, 7, PageExt.Zones.MigrateType.Cma, PageState.InUse);
+        *(uint*)&page.Type = Page.PackBookkeeping(PageType.Buddy, 7, (byte)PageExt.Zones.MigrateType.Cma, PageState.InUse);
         Assert.Equal((PageType.Buddy, 7, (byte)PageExt.Zones.MigrateType.Cma, (byte)PageState.InUse), (page.PageType, (int)page.AllocOrder, page.MigrateType, page.State));
     }
 

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using PageExt.Buddy;
+using PageExt.Hotplug;
 using PageExt.PageOwner;
 using PageExt.Physical;
 using PageExt.Views;

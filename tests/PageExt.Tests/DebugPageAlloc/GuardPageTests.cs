@@ -115,6 +115,31 @@ public sealed unsafe class GuardPageTests
         Assert.Throws<ArgumentOutOfRangeException>(() => new DebugPageAllocSettings { MaxProtectedRanges = DebugPageAllocSettings.MaxProtectedRangesLimit + 1 });
     }
 
+    /// <summary>
+    /// Offlining takes guard blocks away through the allocator's one clear_page_guard(), so
+    /// debug_pagealloc drops PAGE_EXT_DEBUG_GUARD; memory hotplug used to clear the page's type on
+    /// its own and leave the flag behind. A guard is only ever left with free pages around it for
+    /// an instant, so the allocator's offline step is called on the guard's range directly.
+    /// </summary>
+    [Fact]
+    public void Offlining_a_guard_block_clears_its_debug_guard_flag()
+    {
+        using var machine = DebugPageAllocMachines.Boot(new DebugPageAllocSettings { DebugPagealloc = true, GuardPageMinOrder = 5 }, out _);
+        Assert.True(machine.TryAllocPages(GfpFlags.Kernel, 4, out var pfn));
+        var guard = pfn + 16;
+        var zone = machine.Allocator.ZoneOf(guard)!;
+        Assert.True(HasGuardFlag(machine, guard));
+
+        lock (zone.Lock)
+        {
+            machine.Allocator.OfflineIsolatedPagesLocked(zone, guard.Value, guard.Value + 16);
+        }
+
+        Assert.Equal(PageType.None, machine.Allocator.GetPage(guard).PageType);
+        Assert.Equal(0, zone.GuardPages);
+        Assert.False(HasGuardFlag(machine, guard));
+    }
+
     private static bool HasGuardFlag(Machine machine, Pfn pfn)
     {
         byte* entry = machine.PageExt.Lookup(pfn.Value);

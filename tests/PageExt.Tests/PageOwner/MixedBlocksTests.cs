@@ -99,7 +99,7 @@ public class MixedBlocksAgreementTests
                 var type = m.Allocator.PageblockMigrateType(new Pfn(block));
                 bool mixed = Enumerable.Range(0, Pageblock.Pages)
                     .Select(i => m.PageOwner.GetOwner(new Pfn(block + (ulong)i)))
-                    .Any(o => o is { Allocated: true } && MigrateTypes.FromGfp(o.Gfp) != type);
+                    .Any(o => o is { Allocated: true } && o.Gfp.MigrateType() != type);
                 if (mixed)
                 {
                     expected[(int)(type == MigrateType.Cma ? MigrateType.Movable : type)]++;

@@ -160,7 +160,7 @@ public class StackDepotTests
     [Fact]
     public void Disabled_depot_stores_nothing()
     {
-        var depot = StackDepot.FromBootParameters(BootCommandLine.ParseOrThrow("stack_depot_disable=1 stack_depot_max_pools=3"));
+        var depot = global::PageExt.PageOwner.PageOwner.DepotFor(BootCommandLine.ParseOrThrow("stack_depot_disable=1 stack_depot_max_pools=3"));
         Assert.True(depot.IsDisabled);
         Assert.Equal(3, depot.MaxPools);
         Assert.False(depot.DummyHandle.IsValid);

@@ -11,7 +11,7 @@ public class MigrateTypeTests
     [InlineData(GfpFlags.Kernel | GfpFlags.Reclaimable, MigrateType.Reclaimable)]
     public void FromGfp_follows_gfp_migratetype(GfpFlags gfp, MigrateType expected)
     {
-        Assert.Equal(expected, MigrateTypes.FromGfp(gfp));
+        Assert.Equal(expected, gfp.MigrateType());
     }
 
     [Fact]

@@ -76,30 +76,6 @@ internal static class ManagedStackWalker
         return words;
     }
 
-    /// <summary><paramref name="prefix"/>, then the names of up to <paramref name="maxFrames"/> frames of the trace from <paramref name="first"/>.</summary>
-    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "Diagnostics only: a frame whose metadata was trimmed prints as an unknown method.")]
-    public static ResolvedStack Resolve(StackTrace trace, int first, int maxFrames, IReadOnlyList<ResolvedFrame> prefix)
-    {
-        int end = Math.Min(trace.FrameCount, first + maxFrames);
-        var frames = new List<ResolvedFrame>(prefix.Count + Math.Max(end - first, 0));
-        frames.AddRange(prefix);
-        for (int i = first; i < end; i++)
-        {
-            var frame = trace.GetFrame(i);
-            var method = frame?.GetMethod();
-            int ilOffset = frame?.GetILOffset() ?? StackFrame.OFFSET_UNKNOWN;
-            if (method is null)
-            {
-                frames.Add(new ResolvedFrame("<unknown>", ilOffset, 0, 0));
-                continue;
-            }
-
-            frames.Add(new ResolvedFrame(FullName(method), ilOffset, ILSize(method), MethodId(method)));
-        }
-
-        return new ResolvedStack(frames);
-    }
-
     /// <summary>Namespace.Type.Method, with nested types joined by '.' and generic arity kept (List`1).</summary>
     public static string FullName(MethodBase method)
     {
@@ -146,7 +122,7 @@ internal static class ManagedStackWalker
     }
 
     [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "Diagnostics only: without a body the size prints as 0.")]
-    private static int ILSize(MethodBase method)
+    public static int ILSize(MethodBase method)
     {
         nint key = MethodId(method);
         if (s_ilSizes.TryGetValue(key, out int size))

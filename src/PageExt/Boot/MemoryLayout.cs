@@ -1,13 +1,16 @@
 using PageExt.Formatting;
+using PageExt.Physical;
 using PageExt.Zones;
 
-namespace PageExt.Physical;
+namespace PageExt;
 
 /// <summary>
 /// Where every node and zone starts and ends, computed from a <see cref="MachineDescription"/> the
 /// way x86-64 lays out memory (free_area_init): ZONE_DMA below 16 MiB, ZONE_DMA32 below 4 GiB,
 /// ZONE_NORMAL above, and ZONE_MOVABLE carved from the top of each node's highest zone when
-/// movablecore= asks for it. Pure: it allocates nothing the machine keeps.
+/// movablecore= asks for it. Pure: it allocates nothing the machine keeps. Boot step 1's plan
+/// (the e820 map the kernel gets from firmware), so it sits with the boot, beside the
+/// <see cref="MachineDescription"/> it reads.
 /// </summary>
 internal sealed class MemoryLayout
 {

@@ -1,8 +1,12 @@
 using System.Diagnostics.CodeAnalysis;
 
-namespace PageExt;
+namespace PageExt.Errors;
 
-/// <summary>Throw sites kept out of line so the methods that call them stay small enough to inline.</summary>
+/// <summary>
+/// Throw sites kept out of line so the methods that call them stay small enough to inline. In a
+/// namespace of its own, below every other, so that each layer can use it without depending on the
+/// root namespace, where <see cref="Machine"/> sits on top of them all.
+/// </summary>
 internal static class ThrowHelper
 {
     [DoesNotReturn]

@@ -1,7 +1,8 @@
-using PageExt.Pages;
+using PageExt.Buddy;
+using PageExt.Physical;
 using PageExt.Zones;
 
-namespace PageExt.Physical;
+namespace PageExt.Hotplug;
 
 /// <summary>
 /// Memory hotplug (mm/memory_hotplug.c): add sections of physical memory, online them into a zone,
@@ -17,18 +18,25 @@ namespace PageExt.Physical;
 /// Concurrency model: hotplug operations are serialised by a machine-wide lock (the kernel's
 /// mem_hotplug_lock) and may run while other threads allocate and free.
 /// </para>
+/// <para>
+/// Layering: hotplug works on sections and zones; what happens to single pages (the isolation
+/// test, taking free and guard blocks off the lists) is the allocator's, as
+/// test_pages_isolated() and __offline_isolated_pages() are page_alloc's in the kernel.
+/// </para>
 /// </summary>
-public sealed unsafe class MemoryHotplug
+public sealed class MemoryHotplug
 {
-    private readonly Machine _machine;
+    private readonly PageAllocator _allocator;
+    private readonly int _cpus;
     private readonly PhysicalMemory _memory;
     private readonly Lock _hotplugLock = new();
     private readonly List<IMemoryNotifier> _notifiers = [];
 
-    internal MemoryHotplug(Machine machine)
+    internal MemoryHotplug(PageAllocator allocator, int cpus)
     {
-        _machine = machine;
-        _memory = machine.Memory;
+        _allocator = allocator;
+        _cpus = cpus;
+        _memory = allocator.Memory;
     }
 
     internal void Register(IMemoryNotifier notifier)
@@ -42,13 +50,13 @@ public sealed unsafe class MemoryHotplug
     /// <summary>add_memory(): make sections present (descriptors committed) but keep them offline.</summary>
     public void AddMemory(int firstSection, int count, int node = 0)
     {
-        using var operation = _machine.EnterOperation();
+        using var operation = _allocator.EnterOperation();
         lock (_hotplugLock)
         {
             CheckRange(firstSection, count);
-            if ((uint)node >= (uint)_machine.Nodes.Count)
+            if ((uint)node >= (uint)_allocator.Nodes.Count)
             {
-                throw new ArgumentOutOfRangeException(nameof(node), node, $"the machine has {_machine.Nodes.Count} node(s)");
+                throw new ArgumentOutOfRangeException(nameof(node), node, $"the machine has {_allocator.Nodes.Count} node(s)");
             }
 
             for (int s = firstSection; s < firstSection + count; s++)
@@ -72,7 +80,7 @@ public sealed unsafe class MemoryHotplug
     /// </summary>
     public bool TryOnline(int firstSection, int count, out string? error, ZoneType? zoneType = null)
     {
-        using var operation = _machine.EnterOperation();
+        using var operation = _allocator.EnterOperation();
         lock (_hotplugLock)
         {
             CheckRange(firstSection, count);
@@ -126,7 +134,7 @@ public sealed unsafe class MemoryHotplug
     /// </summary>
     public bool TryOffline(int firstSection, int count, out string? error)
     {
-        using var operation = _machine.EnterOperation();
+        using var operation = _allocator.EnterOperation();
         lock (_hotplugLock)
         {
             CheckRange(firstSection, count);
@@ -144,7 +152,7 @@ public sealed unsafe class MemoryHotplug
             }
 
             var saved = IsolateSections(sections);
-            _machine.Allocator.DrainAllPages();
+            _allocator.DrainAllPages();
             if (!TryTakeOffline(sections, out error))
             {
                 UndoIsolation(saved);
@@ -164,7 +172,7 @@ public sealed unsafe class MemoryHotplug
     /// <summary>remove_memory(): offline sections give their descriptors and frames back to the OS.</summary>
     public void RemoveMemory(int firstSection, int count)
     {
-        using var operation = _machine.EnterOperation();
+        using var operation = _allocator.EnterOperation();
         lock (_hotplugLock)
         {
             CheckRange(firstSection, count);
@@ -197,7 +205,7 @@ public sealed unsafe class MemoryHotplug
 
     private void OnlineSection(MemorySection section, ZoneType type)
     {
-        var zone = _machine.Nodes[section.Node].Zone(type);
+        var zone = _allocator.Nodes[section.Node].Zone(type);
         ulong start = section.StartPfn.Value, end = section.EndPfn.Value;
         lock (zone.Lock)
         {
@@ -224,7 +232,7 @@ public sealed unsafe class MemoryHotplug
         }
 
         _memory.SetState(section, SectionState.Online);
-        _machine.Allocator.FreeRangeToBuddy(zone, start, end);
+        _allocator.FreeRangeToBuddy(zone, start, end);
     }
 
     private List<(Zone Zone, ulong Block, MigrateType Type)> IsolateSections(List<MemorySection> sections)
@@ -234,12 +242,12 @@ public sealed unsafe class MemoryHotplug
         {
             for (ulong block = section.StartPfn.Value; block < section.EndPfn.Value; block += Pageblock.Pages)
             {
-                var zone = _machine.Zones[_memory.PageblockZone(block)];
+                var zone = _allocator.Zones[_memory.PageblockZone(block)];
                 lock (zone.Lock)
                 {
                     var type = _memory.PageblockType(block);
                     saved.Add((zone, block, type));
-                    _machine.Allocator.MoveFreePagesBlockLocked(zone, (uint)block, type, MigrateType.Isolate);
+                    _allocator.MoveFreePagesBlockLocked(zone, (uint)block, type, MigrateType.Isolate);
                 }
             }
         }
@@ -253,7 +261,7 @@ public sealed unsafe class MemoryHotplug
         {
             lock (zone.Lock)
             {
-                _machine.Allocator.MoveFreePagesBlockLocked(zone, (uint)block, MigrateType.Isolate, type);
+                _allocator.MoveFreePagesBlockLocked(zone, (uint)block, MigrateType.Isolate, type);
             }
         }
     }
@@ -263,20 +271,11 @@ public sealed unsafe class MemoryHotplug
     {
         foreach (var section in sections)
         {
-            ulong start = section.StartPfn.Value, end = section.EndPfn.Value;
-            var zone = _machine.Zones[_memory.PageblockZone(start)];
+            var zone = _allocator.Zones[_memory.PageblockZone(section.StartPfn.Value)];
             lock (zone.Lock)
             {
-                for (ulong pfn = start; pfn < end;)
+                if (!_allocator.TestPagesIsolatedLocked(section.StartPfn.Value, section.EndPfn.Value, out error))
                 {
-                    Page* page = _memory.PfnToPage(pfn);
-                    if (page->Type is (byte)PageType.Buddy or (byte)PageType.Guard)
-                    {
-                        pfn += 1UL << (int)page->Private;
-                        continue;
-                    }
-
-                    error = DescribeBusy(pfn, page);
                     return false;
                 }
             }
@@ -284,27 +283,10 @@ public sealed unsafe class MemoryHotplug
 
         foreach (var section in sections)
         {
-            ulong start = section.StartPfn.Value, end = section.EndPfn.Value;
-            var zone = _machine.Zones[_memory.PageblockZone(start)];
+            var zone = _allocator.Zones[_memory.PageblockZone(section.StartPfn.Value)];
             lock (zone.Lock)
             {
-                for (ulong pfn = start; pfn < end;)
-                {
-                    Page* page = _memory.PfnToPage(pfn);
-                    int order = (int)page->Private;
-                    if (page->Type == (byte)PageType.Guard)
-                    {
-                        page->Type = (byte)PageType.None;
-                        zone.GuardPages -= 1L << order;
-                    }
-                    else
-                    {
-                        zone.DelFromFreeListLocked((uint)pfn, order, MigrateType.Isolate);
-                    }
-
-                    pfn += 1UL << order;
-                }
-
+                _allocator.OfflineIsolatedPagesLocked(zone, section.StartPfn.Value, section.EndPfn.Value);
                 zone.PresentPages -= MemorySection.Pages;
                 zone.ManagedPages -= MemorySection.Pages;
             }
@@ -316,21 +298,8 @@ public sealed unsafe class MemoryHotplug
         return true;
     }
 
-    private static string DescribeBusy(ulong pfn, Page* page)
-    {
-        string what = (PageType)page->Type switch
-        {
-            PageType.PerCpu => "is on a per-CPU list (freed concurrently; retry)",
-            PageType.Bad => "was taken out of circulation by a bad-page report",
-            _ when (page->Flags & (ulong)PageFlags.Reserved) != 0 => "is reserved",
-            _ when page->HeadPfnPlusOne != 0 => $"is part of the block allocated at pfn 0x{page->HeadPfnPlusOne - 1:x}",
-            _ => $"is allocated (order {page->AllocOrder})",
-        };
-        return $"cannot offline: pfn 0x{pfn:x} {what}";
-    }
-
     private void Retune()
     {
-        _machine.Allocator.Retune(_machine.Nodes, _machine.Description.Cpus);
+        _allocator.Retune(_allocator.Nodes, _cpus);
     }
 }
