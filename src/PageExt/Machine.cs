@@ -2,10 +2,8 @@ using PageExt.Boot;
 using PageExt.Buddy;
 using PageExt.DebugPageAlloc;
 using PageExt.Hotplug;
-using PageExt.Formatting;
 using PageExt.Log;
 using PageExt.PageExtension;
-using PageExt.Pages;
 using PageExt.Physical;
 using PageExt.Tasks;
 using PageExt.Zones;
@@ -25,7 +23,7 @@ namespace PageExt;
 /// </para>
 /// </summary>
 [AllocatorFrame]
-public sealed unsafe partial class Machine : IDisposable
+public sealed partial class Machine : IDisposable
 {
     private readonly PhysicalMemory _memory;
     private readonly Node[] _nodes;

@@ -130,7 +130,7 @@ public class StackCaptureBenchmarks
         int words = 1 + ManagedStackWalker.WriteKey(trace, first, StackSaver.MaxDepth, key[1..]);
         if (!_depot.TryGet(key[..words], out var canonical))
         {
-            canonical = _depot.Save(key[..words], ManagedStackWalker.Resolve(trace, first, StackSaver.MaxDepth, []));
+            canonical = _depot.Save(key[..words], StackSaver.ResolveNames(trace, first, StackSaver.MaxDepth, []));
         }
 
         _ = _depot.SaveAlias(frames[..count], canonical);

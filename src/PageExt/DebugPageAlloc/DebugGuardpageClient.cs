@@ -38,8 +38,6 @@ internal sealed class DebugGuardpageClient : PageExtClient, IAllocPrepareHook, I
 
     internal ProtectedRangeQuarantine Quarantine => _quarantine;
 
-    internal DebugPageAllocFeature Feature => _feature;
-
     public override bool Need() => _feature.Settings.DebugPagealloc;
 
     /// <summary>On when it got page_ext space at boot.</summary>

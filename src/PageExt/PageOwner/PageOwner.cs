@@ -1,10 +1,9 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using PageExt.Boot;
-using PageExt.Log;
 using PageExt.Buddy;
+using PageExt.Log;
 using PageExt.PageExtension;
-using PageExt.Pages;
 using PageExt.Physical;
 using PageExt.Stacks;
 using PageExt.Tasks;

@@ -211,7 +211,7 @@ public static class StackSaver
     /// below depend on nothing of Stacks.
     /// </summary>
     [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "Diagnostics only: a frame whose metadata was trimmed prints as an unknown method.")]
-    private static ResolvedStack ResolveNames(StackTrace trace, int first, int maxFrames, IReadOnlyList<ResolvedFrame> prefix)
+    internal static ResolvedStack ResolveNames(StackTrace trace, int first, int maxFrames, IReadOnlyList<ResolvedFrame> prefix)
     {
         int end = Math.Min(trace.FrameCount, first + maxFrames);
         var frames = new List<ResolvedFrame>(prefix.Count + Math.Max(end - first, 0));

@@ -1,5 +1,4 @@
 using PageExt.PageOwner;
-using PageExt.Pages;
 using PageExt.Physical;
 using PageExt.Zones;
 
@@ -12,7 +11,7 @@ namespace PageExt.Views;
 /// come from <see cref="MixedBlocks.Walk"/>, so their count per zone and type is exactly what
 /// "Number of mixed blocks" prints.
 /// </summary>
-public static unsafe class PageblockMap
+public static class PageblockMap
 {
     public static IReadOnlyList<PageblockState> Capture(Machine machine)
     {
@@ -30,48 +29,39 @@ public static unsafe class PageblockMap
             }
 
             ulong end = zone.EndPfn.Value;
-
-            // End of the free block last seen: one of order above the pageblock order runs into the next blocks.
-            ulong freeUntil = 0;
-            for (ulong start = zone.StartPfn.Value & ~(ulong)(Pageblock.Pages - 1); start < end; start += Pageblock.Pages)
+            ulong block = ulong.MaxValue;
+            int pages = 0, free = 0;
+            void Flush()
             {
-                int pages = 0;
-                int free = 0;
-                ulong blockEnd = Math.Min(start + Pageblock.Pages, end);
-                for (ulong pfn = Math.Max(start, zone.StartPfn.Value); pfn < blockEnd; pfn++)
+                if (pages > 0)
                 {
-                    if (allocator.ZoneOf(new Pfn(pfn)) != zone)
-                    {
-                        continue;
-                    }
-
-                    Page* page = allocator.PageAt(pfn);
-                    if (pfn >= freeUntil && page->Type is (byte)PageType.Buddy or (byte)PageType.PerCpu or (byte)PageType.Guard
-                        && page->Private <= Buddy.PageOrder.Max)
-                    {
-                        freeUntil = pfn + (1UL << (int)page->Private);
-                    }
-
-                    if (pfn < freeUntil)
-                    {
-                        ulong run = Math.Min(freeUntil, blockEnd) - pfn;
-                        pages += (int)run;
-                        free += (int)run;
-                        pfn += run - 1;
-                        continue;
-                    }
-
-                    pages++;
+                    var type = MigrateTypes.Name(allocator.PageblockMigrateType(new Pfn(Math.Max(block, zone.StartPfn.Value))));
+                    blocks.Add(new PageblockState(zone.Node, zone.Name, block, pages, free, type, mixed?.Contains(block)));
                 }
-
-                if (pages == 0)
-                {
-                    continue;
-                }
-
-                var type = MigrateTypes.Name(allocator.PageblockMigrateType(new Pfn(Math.Max(start, zone.StartPfn.Value))));
-                blocks.Add(new PageblockState(zone.Node, zone.Name, start, pages, free, type, mixed?.Contains(start)));
             }
+
+            // A free block above the pageblock order runs on into the next pageblocks: each gets its share.
+            for (var walk = allocator.WalkPfns(zone.StartPfn.Value, end, zone); walk.MoveNext();)
+            {
+                ulong pfn = walk.Pfn;
+                ulong until = walk.IsFree ? Math.Min(pfn + (1UL << walk.FreeOrder), end) : pfn + 1;
+                while (pfn < until)
+                {
+                    ulong start = pfn & ~(ulong)(Pageblock.Pages - 1);
+                    if (start != block)
+                    {
+                        Flush();
+                        (block, pages, free) = (start, 0, 0);
+                    }
+
+                    int run = (int)(Math.Min(start + Pageblock.Pages, until) - pfn);
+                    pages += run;
+                    free += walk.IsFree ? run : 0;
+                    pfn += (ulong)run;
+                }
+            }
+
+            Flush();
         }
 
         return blocks;
