@@ -38,7 +38,7 @@ public sealed partial class Machine
         try
         {
             machine.InitZonesAndFreeLists();
-            var clients = machine.AllocatorClients(debugPageAlloc);
+            var clients = machine.CreateAllocatorClients(debugPageAlloc);
             machine.InitPageExt([.. clients.OfType<PageExtClient>(), .. extraClients], tableSource?.Invoke(machine._allocator) ?? new BuddyTableSource(machine._allocator));
             machine.InitClients([.. clients, .. extraClients.OfType<IAllocatorClient>()]);
             machine.LateInit();
@@ -148,7 +148,7 @@ public sealed partial class Machine
     /// in reverse) and asks page_ext's need: debug_guardpage, page_poisoning, page_owner. A new
     /// client of the allocator is one more line here.
     /// </summary>
-    private IAllocatorClient[] AllocatorClients(DebugPageAllocFeature? debugPageAlloc)
+    private IAllocatorClient[] CreateAllocatorClients(DebugPageAllocFeature? debugPageAlloc)
     {
         DebugPageAlloc = debugPageAlloc ?? DebugPageAllocFeature.Create(new DebugPageAllocSettings
         {

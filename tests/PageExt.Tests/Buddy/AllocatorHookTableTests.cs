@@ -41,6 +41,24 @@ public sealed class AllocatorHookTableTests
         public void OnAlloc(Pfn pfn, int order, GfpFlags gfp) => calls.Add($"alloc_only alloc {order}");
     }
 
+    /// <summary>A client that asks for guard pages below an order.</summary>
+    private sealed class GuardClient(string name) : IGuardPageHook
+    {
+        public string Name => name;
+
+        public bool IsEnabled => true;
+
+        public int GuardMinOrder => 2;
+
+        public void OnGuardSet(uint pfn, int order)
+        {
+        }
+
+        public void OnGuardCleared(uint pfn, int order)
+        {
+        }
+    }
+
     private static Machine Boot(params PageExtClient[] clients) =>
         Machine.Boot(new MachineDescription { MemoryBytes = 128L << 20, Cpus = 1 }, clients);
 
@@ -130,5 +148,16 @@ public sealed class AllocatorHookTableTests
         builder.Add(new RecordingClient("a", need: true, []));
 
         Assert.Throws<InvalidOperationException>(() => builder.Add(new RecordingClient("a", need: true, [])));
+    }
+
+    [Fact]
+    public void Guard_pages_have_one_owner()
+    {
+        var builder = new AllocatorHookTable.Builder();
+        builder.Add(new GuardClient("one"));
+        builder.Add(new GuardClient("two"));
+
+        var error = Assert.Throws<InvalidOperationException>(builder.Build);
+        Assert.Contains("one and two", error.Message, StringComparison.Ordinal);
     }
 }
