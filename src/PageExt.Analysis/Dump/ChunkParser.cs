@@ -2,6 +2,7 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Text;
 
 namespace PageExt.Analysis.Dump;
 
@@ -433,7 +434,7 @@ internal sealed class ChunkParser
             copy[i] = shown[i] < 0x20 || shown[i] == 0x7f ? (byte)'?' : shown[i];
         }
 
-        return Reports.RecordDetails.Decode(copy) + (line.Length > shown.Length ? "..." : string.Empty);
+        return Encoding.UTF8.GetString(copy) + (line.Length > shown.Length ? "..." : string.Empty);
     }
 
     private void EndChunkInsideParagraph(long line)
