@@ -65,6 +65,9 @@ internal sealed class ChunkParser
     private long _crlfLines;
     private long _firstCrlfLine;
 
+    /// <summary>Chunk offset of the first "\n\n" at or after the last search's start; int.MaxValue when none; -1 before the first search.</summary>
+    private int _nextBlank = -1;
+
     private ChunkParser(DumpChunk chunk, IRecordSink sink, bool keepPfnLines)
     {
         _chunk = chunk;
@@ -277,7 +280,7 @@ internal sealed class ChunkParser
             return false;
         }
 
-        int end = rest.IndexOf("\n\n"u8);
+        int end = NextBlankLine();
         if (end < 0 || end + 1 > MaxRecordBytes)
         {
             return false;
@@ -370,6 +373,23 @@ internal sealed class ChunkParser
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// Where the next "\n\n" is, relative to <see cref="_pos"/>; -1 when the chunk has none left.
+    /// The search runs once and its answer holds until the scan passes it: a chunk whose records all
+    /// miss the fast path (CR LF endings hold no "\n\n") would otherwise be searched to its end for
+    /// every record, quadratic in the chunk.
+    /// </summary>
+    private int NextBlankLine()
+    {
+        if (_nextBlank < _pos)
+        {
+            int found = _chunk.Buffer.AsSpan(_pos, _chunk.Length - _pos).IndexOf("\n\n"u8);
+            _nextBlank = found < 0 ? int.MaxValue : _pos + found;
+        }
+
+        return _nextBlank == int.MaxValue ? -1 : _nextBlank - _pos;
     }
 
     /// <summary>

@@ -53,6 +53,21 @@ public sealed class ChunkParserTests
         Assert.Equal(Record + "PFN 0x10 type Movable Block 0 type Movable Flags 0x0(node=0|zone=0)\n frame+0x1/0x2\n", Assert.Single(kept.Records).Text);
     }
 
+    [Fact]
+    public void Records_with_and_without_cr_lf_alternate_in_one_chunk_and_each_is_read_whole()
+    {
+        string crlf = (Record + " a+0x1/0x2\n\n").Replace("\n", "\r\n", StringComparison.Ordinal);
+        string lf = Record + " b+0x1/0x2\n\n";
+        var sink = new CollectingSink();
+
+        var outcome = ChunkParser.Parse(Chunk(crlf + lf + crlf + lf), sink, keepPfnLines: false);
+
+        Assert.Equal([1L, 4L, 7L, 10L], sink.Records.Select(r => r.Line));
+        Assert.Equal([Record + " a+0x1/0x2\n", Record + " b+0x1/0x2\n", Record + " a+0x1/0x2\n", Record + " b+0x1/0x2\n"], sink.Records.Select(r => r.Text));
+        Assert.Equal((6L, 1L), (outcome.CrlfLines, outcome.FirstCrlfLine));
+        Assert.Empty(outcome.Diagnostics);
+    }
+
     private static DumpChunk Chunk(string text)
     {
         byte[] bytes = Encoding.ASCII.GetBytes(text);
