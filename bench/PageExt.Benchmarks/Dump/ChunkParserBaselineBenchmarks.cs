@@ -18,7 +18,7 @@ namespace PageExt.Benchmarks.Dump;
 [MedianColumn]
 public class ChunkParserBaselineBenchmarks
 {
-    private readonly CountingSink _sink = new();
+    private readonly ChunkParserBenchmarks.CountingSink _sink = new();
     private readonly OldCountingSink _oldSink = new();
     private DumpChunk _chunk = new([]);
     private Old.DumpChunk _oldChunk = new([]);
@@ -47,15 +47,6 @@ public class ChunkParserBaselineBenchmarks
 
     [Benchmark]
     public long After_split() => ChunkParser.Parse(_chunk, _sink, keepPfnLines: false).Records;
-
-    private sealed class CountingSink : IRecordSink
-    {
-        public long Records { get; private set; }
-
-        public void Accept(in RawRecord record, List<DumpDiagnostic> diagnostics) => Records++;
-
-        public void Reset() => Records = 0;
-    }
 
     private sealed class OldCountingSink : Old.IRecordSink
     {

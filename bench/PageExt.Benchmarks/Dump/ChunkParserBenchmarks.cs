@@ -60,7 +60,7 @@ public class ChunkParserBenchmarks
     [Benchmark]
     public long Parse() => ChunkParser.Parse(_chunk, _sink, keepPfnLines: false).Records;
 
-    private sealed class CountingSink : IRecordSink
+    internal sealed class CountingSink : IRecordSink
     {
         public long Records { get; private set; }
 
