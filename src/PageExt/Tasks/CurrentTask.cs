@@ -12,7 +12,7 @@ namespace PageExt.Tasks;
 public static class CurrentTask
 {
     /// <summary>TASK_COMM_LEN - 1.</summary>
-    public const int CommLength = 15;
+    public const int CommLength = CommBytes.Length - 1;
 
     [ThreadStatic]
     private static int t_pid;
