@@ -4,7 +4,7 @@ namespace PageExt.Cli;
 
 /// <summary>
 /// One `pageext` subcommand. Adding a command is one new file with a class implementing this and
-/// one line in <see cref="CommandTable.All"/>. <see cref="Create"/> returns the System.CommandLine
+/// one line in <see cref="Commands.CommandTable.All"/>. <see cref="Create"/> returns the System.CommandLine
 /// definition: options and arguments with descriptions (help, typo suggestions and tab completion
 /// come from them), and an action that returns an exit code from <see cref="ExitCodes"/>. Commands
 /// stay thin: they call a library and write through the context's writers, so tests capture

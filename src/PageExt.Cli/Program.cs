@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using PageExt.Cli;
+using PageExt.Cli.Commands;
 using PageExt.Cli.Files;
 
 // An interrupted run leaves no temporary file, and no folder it created, behind; the default

@@ -1,5 +1,6 @@
 using System.Text;
 using PageExt.Analysis.Dump;
+using PageExt.Analysis.Reports;
 using PageExt.Analysis.Sort;
 
 namespace PageExt.Analysis.Tests;
@@ -32,7 +33,7 @@ internal static class TestData
         var log = new DiagnosticLog(int.MaxValue);
         using var output = new MemoryStream();
         using var source = DumpSource.Wrap(new MemoryStream(input), ownsStream: true);
-        var result = PageOwnerSorter.Run(parsed.Options!, source, output, log, chunkBytes: chunkBytes);
+        var result = SortReport.Run(parsed.Options!, source, output, log, chunkBytes: chunkBytes);
         return new SortRun(output.ToArray(), log, result);
     }
 

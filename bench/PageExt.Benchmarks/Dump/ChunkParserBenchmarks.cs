@@ -18,6 +18,14 @@ public class ChunkParserBenchmarks
     [GlobalSetup]
     public void Setup()
     {
+        var bytes = ModernDump(DumpChunkReader.DefaultChunkBytes);
+        _chunk = new DumpChunk(new byte[DumpChunkReader.DefaultChunkBytes]) { Length = bytes.Length, IsFinal = true };
+        bytes.CopyTo(_chunk.Buffer, 0);
+    }
+
+    /// <summary>Whole records of a modern dump (seed 7), as many as fit in <paramref name="maxBytes"/>.</summary>
+    internal static byte[] ModernDump(int maxBytes)
+    {
         var random = new Random(7);
         var text = new StringBuilder();
         while (true)
@@ -38,7 +46,7 @@ public class ChunkParserBenchmarks
             }
 
             record.Append('\n');
-            if (text.Length + record.Length > DumpChunkReader.DefaultChunkBytes)
+            if (text.Length + record.Length > maxBytes)
             {
                 break;
             }
@@ -46,15 +54,13 @@ public class ChunkParserBenchmarks
             text.Append(record);
         }
 
-        var bytes = Encoding.ASCII.GetBytes(text.ToString());
-        _chunk = new DumpChunk(new byte[DumpChunkReader.DefaultChunkBytes]) { Length = bytes.Length, IsFinal = true };
-        bytes.CopyTo(_chunk.Buffer, 0);
+        return Encoding.ASCII.GetBytes(text.ToString());
     }
 
     [Benchmark]
     public long Parse() => ChunkParser.Parse(_chunk, _sink, keepPfnLines: false).Records;
 
-    private sealed class CountingSink : IRecordSink
+    internal sealed class CountingSink : IRecordSink
     {
         public long Records { get; private set; }
 

@@ -1,6 +1,7 @@
 using System.Text;
 using BenchmarkDotNet.Attributes;
 using PageExt.Analysis.Dump;
+using PageExt.Analysis.Reports;
 using PageExt.Analysis.Sort;
 
 namespace PageExt.Benchmarks.Sort;
@@ -47,7 +48,7 @@ public class SortPipelineBenchmarks
     {
         var argv = Options.Split(' ', StringSplitOptions.RemoveEmptyEntries).Append("-").Append("-").ToArray();
         var options = SortCommandLine.Parse(argv).Options!;
-        var result = PageOwnerSorter.Run(options, new MemoryStream(_dump), Stream.Null, new DiagnosticLog());
+        var result = SortReport.Run(options, new MemoryStream(_dump), Stream.Null, new DiagnosticLog());
         return result.Groups;
     }
 }

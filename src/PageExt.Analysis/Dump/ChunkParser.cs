@@ -2,6 +2,7 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Text;
 
 namespace PageExt.Analysis.Dump;
 
@@ -56,6 +57,17 @@ internal sealed class ChunkParser
     private long _lastUnrecognisedLine;
     private string? _firstUnrecognisedText;
 
+    // Where the scan is: byte offset in the chunk, the 1-based number of the last line read, and
+    // the counts the outcome reports.
+    private int _pos;
+    private long _line;
+    private long _newlines;
+    private long _crlfLines;
+    private long _firstCrlfLine;
+
+    /// <summary>Chunk offset of the first "\n\n" at or after the last search's start; int.MaxValue when none; -1 before the first search.</summary>
+    private int _nextBlank = -1;
+
     private ChunkParser(DumpChunk chunk, IRecordSink sink, bool keepPfnLines)
     {
         _chunk = chunk;
@@ -71,150 +83,185 @@ internal sealed class ChunkParser
         return parser.Run();
     }
 
+    /// <summary>
+    /// Whole records in a few vectorised passes where the input allows (<see cref="TryWholeRecord"/>),
+    /// everything else line by line; a chunk that begins inside a paragraph first skips to its end.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private ChunkOutcome Run()
     {
         var data = _chunk.Buffer.AsSpan(0, _chunk.Length);
-        int pos = 0;
-        long line = 0;
-        long newlines = 0;
-        long crlfLines = 0;
-        long firstCrlfLine = 0;
         bool continuation = _chunk.StartsInsideParagraph;
 
         // One vectorised pass decides whether lines need the slower NUL-aware scan.
         bool chunkHasNul = data.Contains((byte)0);
-        while (pos < data.Length)
+        while (_pos < data.Length)
         {
-            if (!continuation && !_inParagraph && TryWholeRecord(data[pos..], line + 1, chunkHasNul, out int consumed, out int lines))
+            if (!continuation && !_inParagraph && TryWholeRecord(data[_pos..], _line + 1, chunkHasNul, out int consumed, out int lines))
             {
-                pos += consumed;
-                line += lines;
-                newlines += lines;
+                _pos += consumed;
+                _line += lines;
+                _newlines += lines;
                 continue;
             }
 
-            line++;
-            var rest = data[pos..];
-            int end = rest.IndexOf((byte)'\n');
-            bool hasNul = chunkHasNul && (end < 0 ? rest : rest[..end]).Contains((byte)0);
-
-            ReadOnlySpan<byte> content;
-            if (end < 0)
-            {
-                content = rest;
-                pos = data.Length;
-            }
-            else
-            {
-                content = rest[..end];
-                pos += end + 1;
-                newlines++;
-            }
-
-            if (!content.IsEmpty && content[^1] == '\r')
-            {
-                content = content[..^1];
-                if (crlfLines++ == 0)
-                {
-                    firstCrlfLine = line;
-                }
-            }
-
+            var content = NextLine(data, chunkHasNul, out bool hasNul);
             if (continuation)
             {
-                // The start of this paragraph was reported by the chunk that holds it.
-                if (content.IsEmpty)
-                {
-                    continuation = false;
-                    continue;
-                }
-
+                continuation = ContinuesParagraph(content);
                 if (!content.StartsWith(Header))
                 {
-                    if (content.StartsWith("PFN"u8))
-                    {
-                        _pfnAllocator = KernelFields.PfnLineAllocator(content);
-                    }
-
-                    continue;
-                }
-
-                continuation = false;
-            }
-
-            if (content.IsEmpty)
-            {
-                if (_inParagraph)
-                {
-                    EndParagraph(missingBlankBeforeLine: 0);
-                }
-
-                continue;
-            }
-
-            if (content.StartsWith(Header))
-            {
-                if (_inParagraph)
-                {
-                    EndParagraph(missingBlankBeforeLine: line);
-                }
-
-                StartParagraph(line, isRecord: true);
-                Append(content, hasNul);
-                continue;
-            }
-
-            if (!_inParagraph)
-            {
-                StartParagraph(line, isRecord: false);
-            }
-
-            _lastLine = line;
-            if (content.StartsWith("PFN"u8))
-            {
-                _pfnAllocator = KernelFields.PfnLineAllocator(content);
-                if (_isRecord)
-                {
-                    int n = Math.Min(content.Length, MaxPfnLineBytes);
-                    content[..n].CopyTo(_pfnLine);
-                    _pfnLineLength = n;
-                }
-
-                if (!_keepPfnLines)
-                {
-                    _binary |= hasNul;
                     continue;
                 }
             }
 
-            if (_isRecord)
-            {
-                if (RecordLines.IsUnrecognised(content))
-                {
-                    NoteUnrecognised(line, content);
-                }
+            ParseLine(content, hasNul);
+        }
 
-                Append(content, hasNul);
-            }
-            else
+        return Finish();
+    }
+
+    /// <summary>Steps over the next line (line <see cref="_line"/> after the call) and returns it without its LF or CR LF.</summary>
+    private ReadOnlySpan<byte> NextLine(ReadOnlySpan<byte> data, bool chunkHasNul, out bool hasNul)
+    {
+        _line++;
+        var rest = data[_pos..];
+        int end = rest.IndexOf((byte)'\n');
+        hasNul = chunkHasNul && (end < 0 ? rest : rest[..end]).Contains((byte)0);
+
+        ReadOnlySpan<byte> content;
+        if (end < 0)
+        {
+            content = rest;
+            _pos = data.Length;
+        }
+        else
+        {
+            content = rest[..end];
+            _pos += end + 1;
+            _newlines++;
+        }
+
+        if (!content.IsEmpty && content[^1] == '\r')
+        {
+            content = content[..^1];
+            if (_crlfLines++ == 0)
             {
-                _binary |= hasNul;
+                _firstCrlfLine = _line;
             }
         }
 
+        return content;
+    }
+
+    /// <summary>
+    /// A line of the paragraph this chunk began inside, whose start the chunk that holds it
+    /// reported: false once the paragraph ends (a blank line, or a header that starts a record).
+    /// A PFN line still counts for the allocator the next record inherits.
+    /// </summary>
+    private bool ContinuesParagraph(ReadOnlySpan<byte> content)
+    {
+        if (content.IsEmpty || content.StartsWith(Header))
+        {
+            return false;
+        }
+
+        if (content.StartsWith("PFN"u8))
+        {
+            _pfnAllocator = KernelFields.PfnLineAllocator(content);
+        }
+
+        return true;
+    }
+
+    /// <summary>One line of the line-by-line path: a blank ends the paragraph, a header starts a record, any other line joins the paragraph.</summary>
+    private void ParseLine(ReadOnlySpan<byte> content, bool hasNul)
+    {
+        if (content.IsEmpty)
+        {
+            if (_inParagraph)
+            {
+                EndParagraph(missingBlankBeforeLine: 0);
+            }
+
+            return;
+        }
+
+        if (content.StartsWith(Header))
+        {
+            if (_inParagraph)
+            {
+                EndParagraph(missingBlankBeforeLine: _line);
+            }
+
+            StartParagraph(_line, isRecord: true);
+            Append(content, hasNul);
+            return;
+        }
+
+        if (!_inParagraph)
+        {
+            StartParagraph(_line, isRecord: false);
+        }
+
+        _lastLine = _line;
+        if (content.StartsWith("PFN"u8) && !KeepPfnLine(content, hasNul))
+        {
+            return;
+        }
+
+        if (_isRecord)
+        {
+            if (RecordLines.IsUnrecognised(content))
+            {
+                NoteUnrecognised(_line, content);
+            }
+
+            Append(content, hasNul);
+        }
+        else
+        {
+            _binary |= hasNul;
+        }
+    }
+
+    /// <summary>
+    /// Notes a PFN line's allocator and, inside a record, keeps the line for the sink. Returns whether
+    /// it also stays in the record's text (the 2014 format's culling needs it there).
+    /// </summary>
+    private bool KeepPfnLine(ReadOnlySpan<byte> content, bool hasNul)
+    {
+        _pfnAllocator = KernelFields.PfnLineAllocator(content);
+        if (_isRecord)
+        {
+            int n = Math.Min(content.Length, MaxPfnLineBytes);
+            content[..n].CopyTo(_pfnLine);
+            _pfnLineLength = n;
+        }
+
+        if (!_keepPfnLines)
+        {
+            _binary |= hasNul;
+        }
+
+        return _keepPfnLines;
+    }
+
+    /// <summary>Closes a paragraph left open at the chunk's end and reports an input cut short.</summary>
+    private ChunkOutcome Finish()
+    {
         if (_inParagraph)
         {
-            EndChunkInsideParagraph(line);
+            EndChunkInsideParagraph(_line);
         }
 
         if (_chunk.IsFinal && _chunk.TruncationReason is not null)
         {
-            _diagnostics.Add(new DumpDiagnostic(Math.Max(line, 1), DiagnosticKind.TruncatedInput,
+            _diagnostics.Add(new DumpDiagnostic(Math.Max(_line, 1), DiagnosticKind.TruncatedInput,
                 $"the input ends early: {_chunk.TruncationReason}"));
         }
 
-        return new ChunkOutcome(newlines, _records, crlfLines, firstCrlfLine, _diagnostics);
+        return new ChunkOutcome(_newlines, _records, _crlfLines, _firstCrlfLine, _diagnostics);
     }
 
     /// <summary>
@@ -233,7 +280,7 @@ internal sealed class ChunkParser
             return false;
         }
 
-        int end = rest.IndexOf("\n\n"u8);
+        int end = NextBlankLine();
         if (end < 0 || end + 1 > MaxRecordBytes)
         {
             return false;
@@ -326,6 +373,23 @@ internal sealed class ChunkParser
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// Where the next "\n\n" is, relative to <see cref="_pos"/>; -1 when the chunk has none left.
+    /// The search runs once and its answer holds until the scan passes it: a chunk whose records all
+    /// miss the fast path (CR LF endings hold no "\n\n") would otherwise be searched to its end for
+    /// every record, quadratic in the chunk.
+    /// </summary>
+    private int NextBlankLine()
+    {
+        if (_nextBlank < _pos)
+        {
+            int found = _chunk.Buffer.AsSpan(_pos, _chunk.Length - _pos).IndexOf("\n\n"u8);
+            _nextBlank = found < 0 ? int.MaxValue : _pos + found;
+        }
+
+        return _nextBlank == int.MaxValue ? -1 : _nextBlank - _pos;
     }
 
     /// <summary>
@@ -433,7 +497,7 @@ internal sealed class ChunkParser
             copy[i] = shown[i] < 0x20 || shown[i] == 0x7f ? (byte)'?' : shown[i];
         }
 
-        return Reports.RecordDetails.Decode(copy) + (line.Length > shown.Length ? "..." : string.Empty);
+        return Encoding.UTF8.GetString(copy) + (line.Length > shown.Length ? "..." : string.Empty);
     }
 
     private void EndChunkInsideParagraph(long line)

@@ -1,3 +1,5 @@
+using System.Text;
+
 namespace PageExt.Analysis.Dump;
 
 /// <summary>
@@ -52,7 +54,7 @@ internal static class RecordOrder
         var capture = KernelFields.FindOrder(text);
         string what = !capture.Found || capture.Length == 0
             ? "the record has no order (\"order N,\")"
-            : $"order {Reports.RecordDetails.Decode(text[capture.Start..Math.Min(capture.End, capture.Start + 40)])}{(capture.Length > 40 ? "..." : "")} is above {MaxOrder}, the largest a kernel records (MAX_PAGE_ORDER is at most 15, MAX_FOLIO_ORDER 22)";
+            : $"order {Encoding.UTF8.GetString(text[capture.Start..Math.Min(capture.End, capture.Start + 40)])}{(capture.Length > 40 ? "..." : "")} is above {MaxOrder}, the largest a kernel records (MAX_PAGE_ORDER is at most 15, MAX_FOLIO_ORDER 22)";
         return new DumpDiagnostic(line, DiagnosticKind.UnusableOrder, what + "; kept and counted as 0 pages in every report");
     }
 }

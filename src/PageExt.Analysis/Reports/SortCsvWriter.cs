@@ -31,11 +31,8 @@ internal static class SortCsvWriter
                 details.Generation,
                 string.Join(';', details.Frames),
             ];
-            output.Write(string.Join(',', fields.Select(Quote)));
+            output.Write(string.Join(',', fields.Select(ReportCsv.Field)));
             output.Write((byte)'\n');
         }
     }
-
-    public static string Quote(string field) =>
-        field.AsSpan().IndexOfAny(",\"\r\n") < 0 ? field : "\"" + field.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 }

@@ -1,6 +1,4 @@
 using PageExt.Analysis.Dump;
-using PageExt.Analysis.Reports;
-using PageExt.Analysis.Sort.External;
 
 namespace PageExt.Analysis.Sort;
 
@@ -14,11 +12,13 @@ internal sealed record SortResult(DumpReadSummary Read, long LoadedRecords, int 
 /// page_owner_sort without its whole-input buffer: stream the dump through the parallel pipeline,
 /// aggregate per cull key on the fly (memory grows with the number of groups, not records), then
 /// order the groups the way the C tool's two glibc qsorts order them. Groups beyond the memory
-/// budget go to sorted temporary runs (<see cref="ExternalGroupSort"/>), with the same output.
+/// budget go to sorted temporary runs (<see cref="ExternalGroupSort"/>), with the same order.
+/// Printing is the caller's: <paramref name="write"/> gets the ordered groups once, while spilled
+/// runs are still open (Reports/SortReport picks the format).
 /// </summary>
 internal static class PageOwnerSorter
 {
-    public static SortResult Run(SortOptions options, Stream input, Stream output, DiagnosticLog log,
+    public static SortResult Run(SortOptions options, Stream input, Action<IEnumerable<SortedGroup>> write, DiagnosticLog log,
         Action<long>? progress = null, Action<string>? stage = null, int chunkBytes = DumpChunkReader.DefaultChunkBytes)
     {
         var aggregation = new SortAggregation(options);
@@ -74,22 +74,7 @@ internal static class PageOwnerSorter
             ordered = groups;
         }
 
-        using var writer = new ByteWriter(output);
-        switch (options.Format)
-        {
-            case OutputFormat.Json:
-                SortJsonWriter.Write(output, ordered, options);
-                break;
-            case OutputFormat.Csv:
-                SortCsvWriter.Write(writer, ordered, options);
-                break;
-            case OutputFormat.Folded:
-                FoldedStackWriter.Write(writer, ordered);
-                break;
-            default:
-                SortTextWriter.Write(writer, ordered, options);
-                break;
-        }
+        write(ordered);
 
         int count = ordered is SortedGroup[] array ? array.Length : external.Groups;
         return new SortResult(read, loaded, count, null, external.RunCount);

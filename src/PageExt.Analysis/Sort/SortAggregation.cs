@@ -42,7 +42,7 @@ internal sealed class SortAggregation
     }
 
     /// <summary>Memory the table holds: its bytes and a share per group for the group and its slot.</summary>
-    public long EstimatedBytes => Table.Arena.BytesUsed + (Table.Count * (long)External.ExternalGroupSort.GroupOverheadBytes);
+    public long EstimatedBytes => Table.Arena.BytesUsed + (Table.Count * (long)ExternalGroupSort.GroupOverheadBytes);
 
     /// <summary>Forgets every group (after they were spilled), keeping the table's memory.</summary>
     public void Reset() => Table.Reset();

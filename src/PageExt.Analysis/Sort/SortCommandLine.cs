@@ -43,142 +43,157 @@ internal static class SortCommandLine
     public static SortCommandLineResult Parse(IReadOnlyList<string> args)
     {
         var options = new SortOptions();
-        var positionals = new List<string>();
-        var letters = new List<char>();
-        List<SortTerm>? sortOption = null;
-        var v66Terms = new List<SortTerm>();
-        bool help = false;
-
-        if (FindCompat(args) is { } compatText)
+        if (FindCompat(args) is { } compatText && !TrySetCompat(options, compatText))
         {
-            switch (compatText)
-            {
-                case "modern" or "v6.7" or "v6.19":
-                    options.Compat = CompatMode.Modern;
-                    break;
-                case "v6.6" or "5.18":
-                    options.Compat = CompatMode.V6_6;
-                    break;
-                case "2014" or "v3.19":
-                    options.Compat = CompatMode.Y2014;
-                    break;
-                default:
-                    return Error($"unknown --compat value '{compatText}' (expected modern, v6.6 or 2014)");
-            }
+            return Error($"unknown --compat value '{compatText}' (expected modern, v6.6 or 2014)");
         }
 
-        var compat = options.Compat;
-        string shortOptions = compat switch
-        {
-            CompatMode.Modern => "admnpstPh",
-            CompatMode.V6_6 => "adfmnprstPh",
-            _ => "h",
-        };
-
+        var state = new ParseState(options);
         for (int i = 0; i < args.Count; i++)
         {
             string arg = args[i];
             if (arg == "--")
             {
-                positionals.AddRange(args.Skip(i + 1));
+                state.Positionals.AddRange(args.Skip(i + 1));
                 break;
             }
 
-            if (arg.StartsWith("--", StringComparison.Ordinal))
+            var stop = arg.StartsWith("--", StringComparison.Ordinal) ? ReadLongOption(state, args, ref i)
+                : arg.Length > 1 && arg[0] == '-' ? ReadShortOptions(state, arg)
+                : state.AddPositional(arg);
+            if (stop is not null)
             {
-                int eq = arg.IndexOf('=', StringComparison.Ordinal);
-                string given = eq < 0 ? arg[2..] : arg[2..eq];
-                string? value = eq < 0 ? null : arg[(eq + 1)..];
-                var resolved = ResolveLong(given);
-                if (resolved.Error is not null)
-                {
-                    return Error(resolved.Error);
-                }
-
-                string name = resolved.Name!;
-                if (name == "help")
-                {
-                    if (value is not null)
-                    {
-                        return Error("option '--help' doesn't allow an argument");
-                    }
-
-                    help = true;
-                    continue;
-                }
-
-                if (value is null)
-                {
-                    if (i + 1 >= args.Count)
-                    {
-                        return Error($"option '--{name}' requires an argument");
-                    }
-
-                    value = args[++i];
-                }
-
-                if (compat == CompatMode.Y2014 && name is not ("compat" or "format" or "memory-budget"))
-                {
-                    return Error($"option '--{name}' does not exist in the 2014 tool");
-                }
-
-                var error = ApplyLong(options, name, value, ref sortOption, v66Terms);
-                if (error is not null)
-                {
-                    return new SortCommandLineResult(null, 1, error, ShowUsage: false);
-                }
-
-                continue;
+                return stop;
             }
-
-            if (arg.Length > 1 && arg[0] == '-')
-            {
-                foreach (char letter in arg.AsSpan(1))
-                {
-                    if (!shortOptions.Contains(letter, StringComparison.Ordinal))
-                    {
-                        return Error($"invalid option -- '{letter}'");
-                    }
-
-                    switch (letter)
-                    {
-                        case 'h':
-                            help = true;
-                            break;
-                        case 'd':
-                            options.Debug = true;
-                            break;
-                        case 'f':
-                            options.OnlyUnreleased = true;
-                            break;
-                        default:
-                            if (compat == CompatMode.V6_6)
-                            {
-                                // 5.18-6.6: each letter sets the single sort key as it is read.
-                                v66Terms.Clear();
-                                v66Terms.Add(LetterTerm(letter, threeWayTimestamp: true));
-                                sortOption = null;
-                            }
-                            else if (!letters.Contains(letter))
-                            {
-                                letters.Add(letter);
-                            }
-
-                            break;
-                    }
-                }
-
-                continue;
-            }
-
-            positionals.Add(arg);
         }
 
-        if (help)
+        if (state.Help)
         {
             return new SortCommandLineResult(null, 0, null, ShowUsage: true);
         }
 
+        return TakeFiles(state) ?? ChooseSort(state) ?? new SortCommandLineResult(options, 0, null, ShowUsage: false);
+    }
+
+    /// <summary>--compat is read before anything else: the other options mean what its generation says.</summary>
+    private static bool TrySetCompat(SortOptions options, string compatText)
+    {
+        switch (compatText)
+        {
+            case "modern" or "v6.7" or "v6.19":
+                options.Compat = CompatMode.Modern;
+                return true;
+            case "v6.6" or "5.18":
+                options.Compat = CompatMode.V6_6;
+                return true;
+            case "2014" or "v3.19":
+                options.Compat = CompatMode.Y2014;
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    /// <summary>"--name=value" or "--name value" (name a unique prefix); null to go on, else the result to stop with.</summary>
+    private static SortCommandLineResult? ReadLongOption(ParseState state, IReadOnlyList<string> args, ref int i)
+    {
+        string arg = args[i];
+        int eq = arg.IndexOf('=', StringComparison.Ordinal);
+        string given = eq < 0 ? arg[2..] : arg[2..eq];
+        string? value = eq < 0 ? null : arg[(eq + 1)..];
+        var resolved = ResolveLong(given);
+        if (resolved.Error is not null)
+        {
+            return Error(resolved.Error);
+        }
+
+        string name = resolved.Name!;
+        if (name == "help")
+        {
+            if (value is not null)
+            {
+                return Error("option '--help' doesn't allow an argument");
+            }
+
+            state.Help = true;
+            return null;
+        }
+
+        if (value is null)
+        {
+            if (i + 1 >= args.Count)
+            {
+                return Error($"option '--{name}' requires an argument");
+            }
+
+            value = args[++i];
+        }
+
+        if (state.Options.Compat == CompatMode.Y2014 && name is not ("compat" or "format" or "memory-budget"))
+        {
+            return Error($"option '--{name}' does not exist in the 2014 tool");
+        }
+
+        var error = ApplyLong(state, name, value);
+        return error is null ? null : new SortCommandLineResult(null, 1, error, ShowUsage: false);
+    }
+
+    /// <summary>"-ms": bundled letters, each one the generation knows; null to go on, else the result to stop with.</summary>
+    private static SortCommandLineResult? ReadShortOptions(ParseState state, string arg)
+    {
+        string known = state.Options.Compat switch
+        {
+            CompatMode.Modern => "admnpstPh",
+            CompatMode.V6_6 => "adfmnprstPh",
+            _ => "h",
+        };
+        foreach (char letter in arg.AsSpan(1))
+        {
+            if (!known.Contains(letter, StringComparison.Ordinal))
+            {
+                return Error($"invalid option -- '{letter}'");
+            }
+
+            ApplyLetter(state, letter);
+        }
+
+        return null;
+    }
+
+    private static void ApplyLetter(ParseState state, char letter)
+    {
+        switch (letter)
+        {
+            case 'h':
+                state.Help = true;
+                break;
+            case 'd':
+                state.Options.Debug = true;
+                break;
+            case 'f':
+                state.Options.OnlyUnreleased = true;
+                break;
+            default:
+                if (state.Options.Compat == CompatMode.V6_6)
+                {
+                    // 5.18-6.6: each letter sets the single sort key as it is read.
+                    state.V66Terms.Clear();
+                    state.V66Terms.Add(LetterTerm(letter, threeWayTimestamp: true));
+                    state.SortOption = null;
+                }
+                else if (!state.Letters.Contains(letter))
+                {
+                    state.Letters.Add(letter);
+                }
+
+                break;
+        }
+    }
+
+    /// <summary>Exactly one &lt;input&gt; and one &lt;output&gt;; null when so, else the usage error.</summary>
+    private static SortCommandLineResult? TakeFiles(ParseState state)
+    {
+        var positionals = state.Positionals;
         if (positionals.Count < 2)
         {
             return Error(positionals.Count == 0 ? "missing <input> and <output>" : "missing <output>");
@@ -190,10 +205,17 @@ internal static class SortCommandLine
             return Error($"unexpected argument '{positionals[2]}': sort takes one <input> and one <output>");
         }
 
-        options.Input = positionals[0];
-        options.Output = positionals[1];
+        state.Options.Input = positionals[0];
+        state.Options.Output = positionals[1];
+        return null;
+    }
 
-        switch (compat)
+    /// <summary>The sort order the generation's rules make of the letters and --sort; null when valid, else the usage error.</summary>
+    private static SortCommandLineResult? ChooseSort(ParseState state)
+    {
+        var options = state.Options;
+        var letters = state.Letters;
+        switch (options.Compat)
         {
             case CompatMode.Modern:
                 if (letters.Count > 1)
@@ -205,22 +227,22 @@ internal static class SortCommandLine
                 // (followed here) keeps --sort.
                 options.Sort = letters.Count == 1
                     ? [LetterTerm(letters[0], threeWayTimestamp: false)]
-                    : sortOption ?? [new SortTerm(SortKey.Times, Descending: true)];
+                    : state.SortOption ?? [new SortTerm(SortKey.Times, Descending: true)];
                 break;
             case CompatMode.V6_6:
-                options.Sort = sortOption ?? v66Terms;
+                options.Sort = state.SortOption ?? state.V66Terms;
                 break;
             default:
                 options.Sort = [new SortTerm(SortKey.Times, Descending: true)];
                 break;
         }
 
-        if (options.Sort.Count == 0 && compat != CompatMode.V6_6)
+        if (options.Sort.Count == 0 && options.Compat != CompatMode.V6_6)
         {
             options.Sort = [new SortTerm(SortKey.Times, Descending: true)];
         }
 
-        return new SortCommandLineResult(options, 0, null, ShowUsage: false);
+        return null;
     }
 
     /// <summary>A byte count with an optional binary K, M or G suffix; at least 1.</summary>
@@ -291,9 +313,10 @@ internal static class SortCommandLine
         return (null, $"unrecognized option '--{given}'");
     }
 
-    private static string? ApplyLong(SortOptions options, string name, string value, ref List<SortTerm>? sortOption, List<SortTerm> v66Terms)
+    /// <summary>Applies one long option; null when its value is good, else the message (printed without the usage).</summary>
+    private static string? ApplyLong(ParseState state, string name, string value)
     {
-        var compat = options.Compat;
+        var options = state.Options;
         switch (name)
         {
             case "compat":
@@ -307,24 +330,7 @@ internal static class SortCommandLine
                 options.MemoryBudgetBytes = budget;
                 return null;
             case "format":
-                switch (value)
-                {
-                    case "text":
-                        options.Format = OutputFormat.Text;
-                        return null;
-                    case "json":
-                        options.Format = OutputFormat.Json;
-                        return null;
-                    case "csv":
-                        options.Format = OutputFormat.Csv;
-                        return null;
-                    case "folded":
-                        options.Format = OutputFormat.Folded;
-                        return null;
-                    default:
-                        return $"unknown --format '{value}' (expected text, json, csv or folded)";
-                }
-
+                return SetFormat(options, value);
             case "pid":
                 options.Pids = ParseNumbers(value) ?? (IReadOnlyList<int>?)null;
                 return options.Pids is null ? $"wrong/invalid pid in from the command line:{value}" : null;
@@ -335,65 +341,99 @@ internal static class SortCommandLine
                 options.Comms = value.Split(',').Select(Encoding.UTF8.GetBytes).ToArray();
                 return null;
             case "cull":
-                foreach (string key in value.Split(','))
-                {
-                    var cull = key switch
-                    {
-                        "pid" or "p" => CullKeys.Pid,
-                        "tgid" or "tg" => CullKeys.Tgid,
-                        "name" or "n" => CullKeys.Comm,
-                        "stacktrace" or "st" => CullKeys.StackTrace,
-                        "allocator" or "ator" => CullKeys.Allocator,
-                        "free" or "f" when compat == CompatMode.V6_6 => CullKeys.Free,
-                        _ => CullKeys.None,
-                    };
-                    if (cull == CullKeys.None)
-                    {
-                        return $"wrong argument after --cull option:{value}";
-                    }
-
-                    options.Cull |= cull;
-                }
-
-                if (compat == CompatMode.V6_6 && sortOption is null && v66Terms.Count == 0)
-                {
-                    v66Terms.Add(new SortTerm(SortKey.Times, Descending: true));
-                }
-
-                return null;
+                return AddCull(state, value);
             case "sort":
-                var terms = new List<SortTerm>();
-                foreach (string item in value.Split(','))
-                {
-                    bool descending = item.StartsWith('-');
-                    string key = item.StartsWith('-') || item.StartsWith('+') ? item[1..] : item;
-                    SortKey? parsed = key switch
-                    {
-                        "pid" or "p" => SortKey.Pid,
-                        "tgid" or "tg" => SortKey.Tgid,
-                        "name" or "n" => SortKey.Comm,
-                        "stacktrace" or "st" => SortKey.StackTrace,
-                        "txt" or "T" => SortKey.Text,
-                        "alloc_ts" or "at" => SortKey.AllocTimestamp,
-                        "allocator" or "ator" => SortKey.Allocator,
-                        "free_ts" or "ft" when compat == CompatMode.V6_6 => SortKey.FreeTimestamp,
-                        _ => null,
-                    };
-                    if (parsed is null)
-                    {
-                        return $"wrong argument after --sort option:{value}";
-                    }
-
-                    terms.Add(new SortTerm(parsed.Value, descending, ThreeWayTimestamp: true));
-                }
-
-                sortOption = terms;
-                v66Terms.Clear();
-                v66Terms.AddRange(terms);
-                return null;
+                return SetSortTerms(state, value);
             default:
                 return $"unrecognized option '--{name}'";
         }
+    }
+
+    private static string? SetFormat(SortOptions options, string value)
+    {
+        switch (value)
+        {
+            case "text":
+                options.Format = OutputFormat.Text;
+                return null;
+            case "json":
+                options.Format = OutputFormat.Json;
+                return null;
+            case "csv":
+                options.Format = OutputFormat.Csv;
+                return null;
+            case "folded":
+                options.Format = OutputFormat.Folded;
+                return null;
+            default:
+                return $"unknown --format '{value}' (expected text, json, csv or folded)";
+        }
+    }
+
+    /// <summary>--cull k1,k2: the keys add up; in 5.18-6.6 a cull without any sort key sorts by times.</summary>
+    private static string? AddCull(ParseState state, string value)
+    {
+        var compat = state.Options.Compat;
+        foreach (string key in value.Split(','))
+        {
+            var cull = key switch
+            {
+                "pid" or "p" => CullKeys.Pid,
+                "tgid" or "tg" => CullKeys.Tgid,
+                "name" or "n" => CullKeys.Comm,
+                "stacktrace" or "st" => CullKeys.StackTrace,
+                "allocator" or "ator" => CullKeys.Allocator,
+                "free" or "f" when compat == CompatMode.V6_6 => CullKeys.Free,
+                _ => CullKeys.None,
+            };
+            if (cull == CullKeys.None)
+            {
+                return $"wrong argument after --cull option:{value}";
+            }
+
+            state.Options.Cull |= cull;
+        }
+
+        if (compat == CompatMode.V6_6 && state.SortOption is null && state.V66Terms.Count == 0)
+        {
+            state.V66Terms.Add(new SortTerm(SortKey.Times, Descending: true));
+        }
+
+        return null;
+    }
+
+    /// <summary>--sort [+|-]key[,...]: replaces any earlier --sort and, in 5.18-6.6, any letter's key.</summary>
+    private static string? SetSortTerms(ParseState state, string value)
+    {
+        var terms = new List<SortTerm>();
+        foreach (string item in value.Split(','))
+        {
+            bool descending = item.StartsWith('-');
+            string key = item.StartsWith('-') || item.StartsWith('+') ? item[1..] : item;
+            SortKey? parsed = key switch
+            {
+                "pid" or "p" => SortKey.Pid,
+                "tgid" or "tg" => SortKey.Tgid,
+                "name" or "n" => SortKey.Comm,
+                "stacktrace" or "st" => SortKey.StackTrace,
+                "txt" or "T" => SortKey.Text,
+                "alloc_ts" or "at" => SortKey.AllocTimestamp,
+                "allocator" or "ator" => SortKey.Allocator,
+                "free_ts" or "ft" when state.Options.Compat == CompatMode.V6_6 => SortKey.FreeTimestamp,
+                _ => null,
+            };
+            if (parsed is null)
+            {
+                return $"wrong argument after --sort option:{value}";
+            }
+
+            terms.Add(new SortTerm(parsed.Value, descending, ThreeWayTimestamp: true));
+        }
+
+        state.SortOption = terms;
+        state.V66Terms.Clear();
+        state.V66Terms.AddRange(terms);
+        return null;
     }
 
     private static SortTerm LetterTerm(char letter, bool threeWayTimestamp) => letter switch
@@ -463,5 +503,30 @@ internal static class SortCommandLine
 
         value = (long)signed;
         return true;
+    }
+
+    /// <summary>What the arguments read so far decided.</summary>
+    private sealed class ParseState(SortOptions options)
+    {
+        public SortOptions Options { get; } = options;
+
+        public List<string> Positionals { get; } = [];
+
+        /// <summary>Sort letters in the order first given (modern: at most one may remain).</summary>
+        public List<char> Letters { get; } = [];
+
+        /// <summary>5.18-6.6: the key the last letter set.</summary>
+        public List<SortTerm> V66Terms { get; } = [];
+
+        public bool Help { get; set; }
+
+        /// <summary>The last --sort, or null.</summary>
+        public List<SortTerm>? SortOption { get; set; }
+
+        public SortCommandLineResult? AddPositional(string arg)
+        {
+            Positionals.Add(arg);
+            return null;
+        }
     }
 }

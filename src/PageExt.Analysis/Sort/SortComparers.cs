@@ -75,7 +75,7 @@ internal static class SortComparers
     /// merge takes from the left when cmp &lt;= 0); an ascending compare_ts that never returns 0
     /// makes equal stamps "greater", so the merge takes the right, later element first and ties come
     /// out in reverse; descending, it takes the left. Valid when every int difference fits in an int
-    /// (see External.IntRange): then this and the merge sort agree on every input.
+    /// (see IntRange): then this and the merge sort agree on every input.
     /// </summary>
     public static Comparison<SortedGroup> Total(IReadOnlyList<SortTerm> terms, Comparison<SortedGroup> before)
     {

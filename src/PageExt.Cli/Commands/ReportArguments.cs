@@ -19,7 +19,7 @@ internal sealed class ReportArguments
     private readonly Option<int> _pageSize = new("--page-size")
     {
         HelpName = "BYTES",
-        Description = "Page size of the dumped machine [default: 4096]",
+        Description = $"Page size of the dumped machine [default: {PageUnits.DefaultPageBytes}]",
         DefaultValueFactory = _ => PageUnits.DefaultPageBytes,
         CustomParser = OptionParsers.Int("--page-size", 1),
     };

@@ -47,7 +47,7 @@ internal sealed class ReportCommand : ICliCommand
         var pageSize = new Option<int>("--page-size")
         {
             HelpName = "BYTES",
-            Description = "Page size of the dumped machine [default: 4096]",
+            Description = $"Page size of the dumped machine [default: {PageUnits.DefaultPageBytes}]",
             DefaultValueFactory = _ => PageUnits.DefaultPageBytes,
             CustomParser = OptionParsers.Int("--page-size", 1),
         };

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Text.RegularExpressions;
 using PageExt.Analysis.Dump;
+using PageExt.Analysis.Reports;
 using PageExt.Analysis.Sort;
 using PageExt.Cli.Files;
 
@@ -91,7 +92,7 @@ internal sealed class SortCommand : ICliCommand
         using var input = CommandIo.OpenInput(options.Input, context, out long length);
         var log = new DiagnosticLog(options.Debug ? int.MaxValue : 50);
         var progress = context.StderrIsTerminal ? new ProgressBar(context.Stderr, length) : null;
-        var result = PageOwnerSorter.Run(
+        var result = SortReport.Run(
             options,
             input,
             output.Stream,

@@ -1,5 +1,6 @@
 using System.Globalization;
 using PageExt.Analysis.Dump;
+using PageExt.Analysis.Reports;
 using PageExt.Analysis.Sort;
 
 namespace PageExt.Fleet.Export;

@@ -1,5 +1,8 @@
 using System.Globalization;
 using System.Text;
+using PageExt.Buddy;
+using PageExt.DebugPageAlloc;
+using PageExt.Physical;
 using PageExt.Stacks;
 
 namespace PageExt.Boot;
@@ -13,18 +16,8 @@ namespace PageExt.Boot;
 /// </summary>
 public static class BootParameterTable
 {
-    /// <summary>MAX_PAGE_ORDER (MAX_ORDER 11 in the old naming): the largest buddy order.</summary>
-    public const int MaxPageOrder = 10;
-
-    /// <summary>debug_guardpage_minorder's ceiling, MAX_ORDER/2 on x86-64 (the kernel's check is against MAX_PAGE_ORDER / 2).</summary>
-    public const int MaxGuardpageMinorder = MaxPageOrder / 2;
-
     /// <summary>DEPOT_MAX_POOLS: 8192 pools of 16 KiB, 128 MiB of stacks.</summary>
     public const int DefaultStackDepotMaxPools = 8192;
-
-    public const int DefaultDebugPageallocMaxRanges = 4096;
-
-    public const int MaxDebugPageallocMaxRanges = DebugPageAlloc.DebugPageAllocSettings.MaxProtectedRangesLimit;
 
     private static readonly string[] s_stackModeWords = ["fp", "managed", "caller", "off"];
 
@@ -45,13 +38,13 @@ public static class BootParameterTable
         new("debug_guardpage_minorder", BootParameterKind.UInt, BootParameterOrigin.Kernel, "0",
             "Split-off buddies of an order below N become guard pages, kept free and protected. Bigger values catch " +
             "more corruption but waste memory; 1 or 2 is usually enough. Takes effect only with debug_pagealloc on. " +
-            "At most MAX_ORDER/2 (MAX_PAGE_ORDER 10 / 2 = 5).",
+            $"At most MAX_ORDER/2 (MAX_PAGE_ORDER {PageOrder.Max} / 2 = {DebugPageAllocSettings.MaxGuardPageMinOrder}).",
             (p, v) => p with { DebugGuardpageMinorder = (int)v }, p => Number(p.DebugGuardpageMinorder),
-            min: 0, max: MaxGuardpageMinorder,
+            min: 0, max: DebugPageAllocSettings.MaxGuardPageMinOrder,
             onSet: v => "Setting debug_guardpage_minorder to " + v.ToString(CultureInfo.InvariantCulture)),
 
         new("page_poison", BootParameterKind.Bool, BootParameterOrigin.Kernel, "off",
-            "Fill freed pages with 0xaa and check the pattern when they are allocated again; a mismatch is reported " +
+            $"Fill freed pages with 0x{PagePoison.PoisonByte:x2} and check the pattern when they are allocated again; a mismatch is reported " +
             "as `pagealloc: memory corruption` with a hex dump.",
             (p, v) => p with { PagePoison = v != 0 }, p => OnOff(p.PagePoison)),
 
@@ -81,12 +74,12 @@ public static class BootParameterTable
             (p, v) => p with { PageOwnerStack = (StackCaptureMode)v }, p => s_stackModeWords[(int)p.PageOwnerStack],
             words: s_stackModeWords),
 
-        new("debug_pagealloc_max_ranges", BootParameterKind.UInt, BootParameterOrigin.Project, DefaultDebugPageallocMaxRanges.ToString(CultureInfo.InvariantCulture),
+        new("debug_pagealloc_max_ranges", BootParameterKind.UInt, BootParameterOrigin.Project, DebugPageAllocSettings.DefaultMaxProtectedRanges.ToString(CultureInfo.InvariantCulture),
             "PageExt addition. Cap on page ranges debug_pagealloc keeps protected at once: every isolated protected " +
             "range costs the process two memory mappings, and Linux aborts it at vm.max_map_count (65530). " +
             "Beyond it the oldest range is made accessible again and poisoned instead; 0 protects nothing.",
             (p, v) => p with { DebugPageallocMaxRanges = (int)v }, p => Number(p.DebugPageallocMaxRanges),
-            min: 0, max: MaxDebugPageallocMaxRanges),
+            min: 0, max: DebugPageAllocSettings.MaxProtectedRangesLimit),
 
         new("movablecore", BootParameterKind.Size, BootParameterOrigin.Kernel, "0",
             "Memory for ZONE_MOVABLE, which holds only movable allocations. The kernel's `nn%` form is not accepted.",
@@ -100,7 +93,7 @@ public static class BootParameterTable
         new("mem", BootParameterKind.Size, BootParameterOrigin.Kernel, "0",
             "Use at most this much memory; 0 (absent) means all of it. At least one 4 KiB page.",
             (p, v) => p with { MemBytes = v }, p => Size(p.MemBytes),
-            min: 4096),
+            min: PageSize.Bytes),
     ];
 
     /// <summary>Finds a parameter by name; '-' and '_' are equivalent (parameq()).</summary>

@@ -1,4 +1,5 @@
 using System.Text;
+using PageExt.DebugPageAlloc;
 using PageExt.Stacks;
 
 namespace PageExt.Boot;
@@ -36,7 +37,7 @@ public sealed record BootParameters
     public StackCaptureMode PageOwnerStack { get; init; } = StackCaptureMode.FramePointer;
 
     /// <summary><c>debug_pagealloc_max_ranges=</c> (PageExt): cap on page ranges protected at once.</summary>
-    public int DebugPageallocMaxRanges { get; init; } = BootParameterTable.DefaultDebugPageallocMaxRanges;
+    public int DebugPageallocMaxRanges { get; init; } = DebugPageAllocSettings.DefaultMaxProtectedRanges;
 
     /// <summary><c>movablecore=</c>: bytes of memory for ZONE_MOVABLE; 0 when not given.</summary>
     public ulong MovableCoreBytes { get; init; }

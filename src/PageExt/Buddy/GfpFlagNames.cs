@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using PageExt.Formatting;
 
 namespace PageExt.Buddy;
 
@@ -55,6 +56,8 @@ public static class GfpFlagNames
         (GfpFlags.ZeroTags, "__GFP_ZEROTAGS"),
     ];
 
+    private static readonly FlagName[] s_names = [.. s_table.Select(e => new FlagName((uint)e.Mask, e.Name))];
+
     // Names a parser should also accept: the single-bit spellings of composites' parts and the
     // v6.13+ table's __GFP_DMA / __GFP_DMA32.
     private static readonly (GfpFlags Mask, string Name)[] s_aliases =
@@ -84,34 +87,7 @@ public static class GfpFlagNames
     }
 
     /// <summary>Appends <c>%pGg</c> of <paramref name="gfp"/> (format_flags()).</summary>
-    public static void Append(StringBuilder sb, GfpFlags gfp)
-    {
-        uint remaining = (uint)gfp;
-        foreach (var (mask, name) in s_table)
-        {
-            if (remaining == 0)
-            {
-                break;
-            }
-
-            if ((remaining & (uint)mask) != (uint)mask)
-            {
-                continue;
-            }
-
-            sb.Append(name);
-            remaining &= ~(uint)mask;
-            if (remaining != 0)
-            {
-                sb.Append('|');
-            }
-        }
-
-        if (remaining != 0)
-        {
-            sb.Append("0x").Append(remaining.ToString("x", CultureInfo.InvariantCulture));
-        }
-    }
+    public static void Append(StringBuilder sb, GfpFlags gfp) => FlagNames.Append(sb, (uint)gfp, s_names);
 
     /// <summary>
     /// Parses a '|'-separated list of names (either table order, any order) and hex numbers

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using PageExt.Formatting;
 
 namespace PageExt.Pages;
 
@@ -42,6 +43,8 @@ public static class PageFlagNames
         (PageFlags.Mlocked, "mlocked"),
         (PageFlags.HwPoison, "hwpoison"),
     ];
+
+    private static readonly FlagName[] s_names = [.. s_table.Select(e => new FlagName((ulong)e.Flag, e.Name))];
 
     /// <summary>The name table in printing order.</summary>
     public static IEnumerable<(PageFlags Flag, string Name)> Table => s_table;
@@ -87,31 +90,5 @@ public static class PageFlagNames
         sb.Append(')');
     }
 
-    private static void AppendNames(StringBuilder sb, ulong remaining)
-    {
-        foreach (var (flag, name) in s_table)
-        {
-            if (remaining == 0)
-            {
-                break;
-            }
-
-            if ((remaining & (ulong)flag) == 0)
-            {
-                continue;
-            }
-
-            sb.Append(name);
-            remaining &= ~(ulong)flag;
-            if (remaining != 0)
-            {
-                sb.Append('|');
-            }
-        }
-
-        if (remaining != 0)
-        {
-            sb.Append("0x").Append(remaining.ToString("x", CultureInfo.InvariantCulture));
-        }
-    }
+    private static void AppendNames(StringBuilder sb, ulong flags) => FlagNames.Append(sb, flags, s_names);
 }

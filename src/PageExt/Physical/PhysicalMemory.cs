@@ -14,8 +14,8 @@ namespace PageExt.Physical;
 /// of <see cref="Page"/> indexed by PFN, but only the slices of present sections are committed, so
 /// each section owns its own array of descriptors and a 64 GiB machine with holes or hot-pluggable
 /// ranges pays only for what exists and is touched. pfn -> page and pfn -> address are each a
-/// single add. Pageblock migrate types are one byte per pageblock, in per-section slices of the
-/// same kind.
+/// single add. The memory owns the pageblock table of its PFN space; what the table holds and how
+/// it is read is pageblock code (Zones/Pageblock.cs).
 /// </para>
 /// <para>
 /// Lifecycle: sections go Absent -> Offline (memory added: descriptors committed) -> Online (pages
@@ -34,8 +34,6 @@ public sealed unsafe class PhysicalMemory
     // Native so the hot paths index them without bounds checks; every index is validated against
     // MaxPfn (or derived from a validated PFN) first.
     private readonly SectionState* _sectionStates;
-    private readonly byte* _pageblockTypes;
-    private readonly byte* _pageblockZones;
     private bool _disposed;
 
     internal PhysicalMemory(ulong maxPfn)
@@ -67,8 +65,7 @@ public sealed unsafe class PhysicalMemory
         int sections = (int)(maxPfn >> MemorySection.PagesShift);
         _sections = new MemorySection?[sections];
         _sectionStates = (SectionState*)NativeMemory.AllocZeroed((nuint)sections);
-        _pageblockTypes = (byte*)NativeMemory.AllocZeroed((nuint)(maxPfn >> Pageblock.Order));
-        _pageblockZones = (byte*)NativeMemory.AllocZeroed((nuint)(maxPfn >> Pageblock.Order));
+        Pageblocks = new PageblockTable(maxPfn);
     }
 
     /// <summary>First PFN past the end of the physical address space the machine can ever use.</summary>
@@ -79,8 +76,8 @@ public sealed unsafe class PhysicalMemory
     /// <summary>Section states by section number, for callers that cache the table (hot paths).</summary>
     internal SectionState* SectionStates => _sectionStates;
 
-    /// <summary>Migrate type by pageblock number, for callers that cache the table (hot paths).</summary>
-    internal byte* PageblockTypes => _pageblockTypes;
+    /// <summary>Migrate type and zone of every pageblock of the PFN space (Zones/Pageblock.cs).</summary>
+    internal PageblockTable Pageblocks { get; }
 
     /// <summary>Base of the memory map: the descriptor of PFN p is at <c>Vmemmap + p</c>.</summary>
     internal Page* Vmemmap => (Page*)_memmap;
@@ -116,17 +113,6 @@ public sealed unsafe class PhysicalMemory
         return (nuint)offset < _arenaBytes;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal MigrateType PageblockType(ulong pfn) => (MigrateType)_pageblockTypes[pfn >> Pageblock.Order];
-
-    internal void SetPageblockType(ulong pfn, MigrateType type) => _pageblockTypes[pfn >> Pageblock.Order] = (byte)type;
-
-    /// <summary>Index (in the machine's zone table) of the zone a pageblock belongs to; 255 when none.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal int PageblockZone(ulong pfn) => _pageblockZones[pfn >> Pageblock.Order];
-
-    internal void SetPageblockZone(ulong pfn, int zoneIndex) => _pageblockZones[pfn >> Pageblock.Order] = (byte)zoneIndex;
-
     /// <summary>sparse_add_section(): commit descriptors (zeroed) and frames for a section.</summary>
     internal MemorySection AddSection(int number, int node)
     {
@@ -139,7 +125,7 @@ public sealed unsafe class PhysicalMemory
         ulong start = section.StartPfn.Value;
         VirtualMemory.Commit((nint)(Vmemmap + start), (nuint)(MemorySection.Pages * sizeof(Page)));
         VirtualMemory.Commit(PageAddress(start), (nuint)MemorySection.SizeBytes);
-        new Span<byte>(_pageblockZones + (start >> Pageblock.Order), MemorySection.Pages >> Pageblock.Order).Fill(255);
+        Pageblocks.ClearZones(start, MemorySection.Pages);
         _sections[number] = section;
         SetState(section, SectionState.Offline);
         return section;
@@ -176,8 +162,7 @@ public sealed unsafe class PhysicalMemory
             VirtualMemory.Release(_memmap, _memmapBytes);
             VirtualMemory.Release(_arena, _arenaBytes);
             NativeMemory.Free(_sectionStates);
-            NativeMemory.Free(_pageblockTypes);
-            NativeMemory.Free(_pageblockZones);
+            Pageblocks.Release();
         }
     }
 }

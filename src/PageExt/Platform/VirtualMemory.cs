@@ -15,7 +15,6 @@ internal static partial class VirtualMemory
     private const int MapPrivate = 0x02;
     private const int SigSegv = 11;
     private const int SaSigInfo = 4;
-    private const int PageSizeBytes = 4096;
     private const int MadvDontNeed = 4;
 
     private const uint MemCommit = 0x1000;
@@ -116,16 +115,9 @@ internal static partial class VirtualMemory
         }
 
         nint recorded = (nint)NativeMemory.AllocZeroed((nuint)sizeof(nint));
-        nint code = mmap(0, (nuint)PageSizeBytes, ProtRead | ProtWrite, MapPrivate | MapAnonymous, -1, 0);
-        if (code == -1)
-        {
-            NativeMemory.Free((void*)recorded);
-            error = $"mmap for the handler stub failed (errno {Marshal.GetLastPInvokeError()})";
-            return false;
-        }
 
         // mov rax,[rsi+16]; mov r11,&slot; mov [r11],rax; mov r11,runtime_handler; jmp r11
-        var stub = new Span<byte>((void*)code, 30);
+        Span<byte> stub = stackalloc byte[30];
         ReadOnlySpan<byte> loadAddress = [0x48, 0x8B, 0x46, 0x10];
         loadAddress.CopyTo(stub);
         stub[4] = 0x49;
@@ -140,11 +132,11 @@ internal static partial class VirtualMemory
         stub[27] = 0x41;
         stub[28] = 0xFF;
         stub[29] = 0xE3;
-        if (mprotect(code, (nuint)PageSizeBytes, ProtRead | ProtExec) != 0)
+        nint code = CreateExecutableStub(stub, out error);
+        if (code == 0)
         {
-            error = $"mprotect of the handler stub failed (errno {Marshal.GetLastPInvokeError()})";
-            munmap(code, (nuint)PageSizeBytes);
             NativeMemory.Free((void*)recorded);
+            error = "the handler stub: " + error;
             return false;
         }
 
@@ -154,7 +146,7 @@ internal static partial class VirtualMemory
         if (sigaction(SigSegv, chained, null) != 0)
         {
             error = $"sigaction(SIGSEGV) install failed (errno {Marshal.GetLastPInvokeError()})";
-            munmap(code, (nuint)PageSizeBytes);
+            munmap(code, (nuint)Environment.SystemPageSize);
             NativeMemory.Free((void*)recorded);
             return false;
         }
@@ -162,6 +154,40 @@ internal static partial class VirtualMemory
         slot = recorded;
         error = null;
         return true;
+    }
+
+    /// <summary>
+    /// Copies <paramref name="code"/> (at most one page of machine code) into a fresh anonymous
+    /// page of its own and makes that page read+execute, never writable and executable at once.
+    /// Linux and macOS only (on Windows 0 with a reason). The page lives as long as the process:
+    /// callers keep a function pointer to it.
+    /// </summary>
+    public static unsafe nint CreateExecutableStub(ReadOnlySpan<byte> code, out string? error)
+    {
+        nuint pageBytes = (nuint)Environment.SystemPageSize;
+        if (OperatingSystem.IsWindows() || (nuint)code.Length > pageBytes)
+        {
+            error = OperatingSystem.IsWindows() ? "executable stubs need mmap" : $"{code.Length} bytes do not fit in one page";
+            return 0;
+        }
+
+        nint page = mmap(0, pageBytes, ProtRead | ProtWrite, MapPrivate | MapAnonymous, -1, 0);
+        if (page == -1)
+        {
+            error = $"mmap failed (errno {Marshal.GetLastPInvokeError()})";
+            return 0;
+        }
+
+        code.CopyTo(new Span<byte>((void*)page, code.Length));
+        if (mprotect(page, pageBytes, ProtRead | ProtExec) != 0)
+        {
+            error = $"mprotect failed (errno {Marshal.GetLastPInvokeError()})";
+            munmap(page, pageBytes);
+            return 0;
+        }
+
+        error = null;
+        return page;
     }
 
     public static void Release(nint address, nuint bytes)

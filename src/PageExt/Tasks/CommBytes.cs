@@ -6,9 +6,12 @@ namespace PageExt.Tasks;
 /// A task name as the kernel stores it (char comm[TASK_COMM_LEN]): 16 bytes, NUL padded, at most
 /// 15 characters. Two words so it is copied with two stores.
 /// </summary>
-[StructLayout(LayoutKind.Sequential, Size = 16)]
+[StructLayout(LayoutKind.Sequential, Size = Length)]
 public readonly struct CommBytes
 {
+    /// <summary>TASK_COMM_LEN: the name's bytes with its NUL.</summary>
+    public const int Length = 16;
+
     private readonly ulong _low;
     private readonly ulong _high;
 
@@ -25,7 +28,7 @@ public readonly struct CommBytes
 
     public static CommBytes From(string name)
     {
-        Span<byte> bytes = stackalloc byte[16];
+        Span<byte> bytes = stackalloc byte[Length];
         bytes.Clear();
         for (int i = 0; i < Math.Min(name.Length, CurrentTask.CommLength); i++)
         {
@@ -43,10 +46,10 @@ public readonly struct CommBytes
 
     public override string ToString()
     {
-        Span<byte> bytes = stackalloc byte[16];
+        Span<byte> bytes = stackalloc byte[Length];
         MemoryMarshal.Write(bytes, _low);
         MemoryMarshal.Write(bytes[8..], _high);
-        int length = bytes.IndexOf((byte)0);
-        return System.Text.Encoding.ASCII.GetString(bytes[..(length < 0 ? 16 : length)]);
+        int end = bytes.IndexOf((byte)0);
+        return System.Text.Encoding.ASCII.GetString(bytes[..(end < 0 ? Length : end)]);
     }
 }

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
+using PageExt.Platform;
 
 namespace PageExt.Tasks;
 
@@ -9,10 +9,10 @@ namespace PageExt.Tasks;
 /// comm (the thread's name, else the process name, at most 15 characters as TASK_COMM_LEN allows).
 /// Each thread resolves its ids once and caches them, so recording an owner costs two loads.
 /// </summary>
-public static partial class CurrentTask
+public static class CurrentTask
 {
     /// <summary>TASK_COMM_LEN - 1.</summary>
-    public const int CommLength = 15;
+    public const int CommLength = CommBytes.Length - 1;
 
     [ThreadStatic]
     private static int t_pid;
@@ -68,19 +68,7 @@ public static partial class CurrentTask
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static int InitPid()
     {
-        int pid = 0;
-        if (OperatingSystem.IsLinux())
-        {
-            try
-            {
-                pid = gettid();
-            }
-            catch (EntryPointNotFoundException)
-            {
-                pid = 0;
-            }
-        }
-
+        int pid = OsThread.CurrentId();
         if (pid <= 0)
         {
             pid = Environment.CurrentManagedThreadId;
@@ -113,7 +101,4 @@ public static partial class CurrentTask
     }
 
     private static string Truncate(string name) => name.Length <= CommLength ? name : name[..CommLength];
-
-    [LibraryImport("libc", EntryPoint = "gettid")]
-    private static partial int gettid();
 }

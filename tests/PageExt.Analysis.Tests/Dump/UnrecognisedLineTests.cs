@@ -1,5 +1,6 @@
 using System.Text;
 using PageExt.Analysis.Dump;
+using PageExt.Analysis.Reports;
 using PageExt.Analysis.Sort;
 
 namespace PageExt.Analysis.Tests.Dump;
@@ -89,7 +90,7 @@ public sealed class UnrecognisedLineTests
         var log = new DiagnosticLog();
         using var source = DumpSource.Wrap(new MemoryStream(Bytes(text)), ownsStream: true);
         var options = SortCommandLine.Parse(["-", "-"]).Options!;
-        PageOwnerSorter.Run(options, source, Stream.Null, log);
+        SortReport.Run(options, source, Stream.Null, log);
         Assert.Equal(60, log.Count(DiagnosticKind.UnrecognisedLine));
         Assert.Equal(50, log.Kept.Count);
         var stderr = new StringWriter();

@@ -47,7 +47,7 @@ public sealed class ReportTests
         var lines = run.Text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(3, lines.Length);
         Assert.StartsWith("times,pages,allocator,pid,tgid,comm,", lines[0], StringComparison.Ordinal);
-        Assert.Equal("a,\"b\"\"c\",d", string.Join(',', new[] { "a", "b\"c", "d" }.Select(SortCsvWriter.Quote)));
+        Assert.Equal("a,\"b\"\"c\",d", string.Join(',', new[] { "a", "b\"c", "d" }.Select(ReportCsv.Field)));
     }
 
     [Fact]

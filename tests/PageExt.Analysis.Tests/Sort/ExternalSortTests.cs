@@ -1,5 +1,6 @@
 using System.Text;
 using PageExt.Analysis.Dump;
+using PageExt.Analysis.Reports;
 using PageExt.Analysis.Sort;
 
 namespace PageExt.Analysis.Tests.Sort;
@@ -93,7 +94,7 @@ public sealed class ExternalSortTests
 
             using (var source = DumpSource.Wrap(new MemoryStream(input), ownsStream: true))
             {
-                var result = PageOwnerSorter.Run(options, source, new MemoryStream(), new DiagnosticLog(), chunkBytes: 16 << 10);
+                var result = SortReport.Run(options, source, new MemoryStream(), new DiagnosticLog(), chunkBytes: 16 << 10);
                 Assert.True(result.SpilledRuns > 1);
             }
 
@@ -101,7 +102,7 @@ public sealed class ExternalSortTests
 
             using (var source = DumpSource.Wrap(new MemoryStream(input), ownsStream: true))
             {
-                Assert.Throws<IOException>(() => PageOwnerSorter.Run(options, source, new FailingStream(), new DiagnosticLog(), chunkBytes: 16 << 10));
+                Assert.Throws<IOException>(() => SortReport.Run(options, source, new FailingStream(), new DiagnosticLog(), chunkBytes: 16 << 10));
             }
 
             Assert.Empty(directory.GetFiles());

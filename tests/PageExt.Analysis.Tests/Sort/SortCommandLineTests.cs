@@ -134,4 +134,72 @@ public sealed class SortCommandLineTests
         Assert.Equal(OutputFormat.Folded, Parse("--format=folded in out").Options!.Format);
         Assert.Equal(1, Parse("--format=xml in out").ExitCode);
     }
+
+    [Theory]
+    [InlineData("v6.19", "Modern")]
+    [InlineData("v6.7", "Modern")]
+    [InlineData("5.18", "V6_6")]
+    [InlineData("v3.19", "Y2014")]
+    public void Compat_accepts_each_generation_s_other_spellings(string given, string expected)
+    {
+        Assert.Equal(expected, Parse($"in out --compat {given}").Options!.Compat.ToString());
+    }
+
+    [Fact]
+    public void An_unknown_compat_is_a_usage_error_naming_the_choices()
+    {
+        var result = Parse("--compat=v5 in out");
+
+        Assert.Equal((1, "unknown --compat value 'v5' (expected modern, v6.6 or 2014)", true), (result.ExitCode, result.Message, result.ShowUsage));
+    }
+
+    [Theory]
+    [InlineData("--help=yes", "option '--help' doesn't allow an argument")]
+    [InlineData("--compat=2014 --pid=1 in out", "option '--pid' does not exist in the 2014 tool")]
+    [InlineData("", "missing <input> and <output>")]
+    [InlineData("in out extra", "unexpected argument 'extra': sort takes one <input> and one <output>")]
+    public void Long_option_and_file_count_errors_show_the_usage(string args, string message)
+    {
+        var result = Parse(args);
+
+        Assert.Equal((1, message, true), (result.ExitCode, result.Message, result.ShowUsage));
+    }
+
+    [Fact]
+    public void Double_dash_ends_the_options_so_a_file_may_start_with_a_dash()
+    {
+        var options = Parse("-m -- -in -out").Options!;
+
+        Assert.Equal(("-in", "-out"), (options.Input, options.Output));
+        Assert.Equal(SortKey.Pages, options.Sort[0].Key);
+    }
+
+    [Fact]
+    public void A_v6_6_cull_without_a_key_sorts_by_times_and_a_later_letter_replaces_it()
+    {
+        Assert.Equal([new SortTerm(SortKey.Times, Descending: true)], Parse("--compat=v6.6 --cull=pid in out").Options!.Sort);
+        Assert.Equal(SortKey.Pid, Assert.Single(Parse("--compat=v6.6 --cull=pid -p in out").Options!.Sort).Key);
+    }
+
+    [Theory]
+    [InlineData("512K", 512L << 10)]
+    [InlineData("3m", 3L << 20)]
+    [InlineData("1G", 1L << 30)]
+    [InlineData("4096", 4096L)]
+    public void Memory_budget_takes_a_size_with_a_binary_suffix(string given, long bytes)
+    {
+        Assert.Equal(bytes, Parse($"--memory-budget={given} in out").Options!.MemoryBudgetBytes);
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("-1M")]
+    [InlineData("1T")]
+    [InlineData("99999999999G")]
+    public void A_bad_memory_budget_is_named_without_the_usage(string given)
+    {
+        var result = Parse($"--memory-budget={given} in out");
+
+        Assert.Equal((1, $"wrong --memory-budget '{given}' (expected a size such as 64M, 512K or 2G)", false), (result.ExitCode, result.Message, result.ShowUsage));
+    }
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using PageExt.Cli;
+using PageExt.Cli.Commands;
 using PageExt.Cli.Files;
 
 namespace PageExt.Fleet.Tests.Cli;

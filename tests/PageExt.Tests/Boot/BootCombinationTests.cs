@@ -1,6 +1,7 @@
 using PageExt.Boot;
 using PageExt.Buddy;
 using PageExt.Cli;
+using PageExt.Cli.Commands;
 using PageExt.PageOwner;
 
 namespace PageExt.Tests.Boot;

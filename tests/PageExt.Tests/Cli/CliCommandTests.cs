@@ -1,4 +1,5 @@
 using PageExt.Cli;
+using PageExt.Cli.Commands;
 
 namespace PageExt.Tests.Cli;
 

@@ -1,5 +1,6 @@
 using System.Reflection;
 using PageExt.Cli;
+using PageExt.Cli.Commands;
 
 namespace PageExt.Tests.Cli;
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using PageExt.Cli;
+using PageExt.Cli.Commands;
 using PageExt.Cli.Files;
 using PageExt.Platform;
 

@@ -1,4 +1,5 @@
 using PageExt.Cli;
+using PageExt.Cli.Commands;
 using PageExt.Cli.Workloads;
 using PageExt.Workloads;
 

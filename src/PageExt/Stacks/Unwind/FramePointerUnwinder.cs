@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using PageExt.Platform;
 
 namespace PageExt.Stacks.Unwind;
 
@@ -25,25 +26,16 @@ namespace PageExt.Stacks.Unwind;
 /// work the same way but is not enabled because it has not been tested.
 /// </para>
 /// <para>
-/// Platform seam: the mmap/mprotect and pthread calls below are this folder's own [LibraryImport]s
-/// and belong behind Platform/ once that seam offers executable stubs and thread stack bounds.
+/// Platform seam: the stub page comes from <see cref="VirtualMemory.CreateExecutableStub"/> and the
+/// stack bounds from <see cref="OsThread.TryGetStackBounds"/>; nothing here calls the OS itself.
 /// </para>
 /// <para>
 /// Concurrency model: the stub is created once by the type initialiser and never changes; stack
 /// bounds are [ThreadStatic], so any number of threads can walk at once without sharing state.
 /// </para>
 /// </summary>
-internal static unsafe partial class FramePointerUnwinder
+internal static unsafe class FramePointerUnwinder
 {
-    /// <summary>Room for pthread_attr_t (56 bytes on glibc x64), with margin for other C libraries.</summary>
-    private const int PthreadAttrBufferBytes = 128;
-    private const int ProtRead = 1;
-    private const int ProtWrite = 2;
-    private const int ProtExec = 4;
-    private const int MapPrivate = 0x02;
-    private const int MapAnonymousLinux = 0x20;
-    private const int StubPageBytes = 4096;
-
     private static readonly delegate* unmanaged[SuppressGCTransition]<nint> s_readFramePointer = CreateStub();
 
     /// <summary>True when the walk is available on this process (Linux x64, stub created).</summary>
@@ -113,28 +105,12 @@ internal static unsafe partial class FramePointerUnwinder
 
     private static void InitStackBounds()
     {
-        byte* attr = stackalloc byte[PthreadAttrBufferBytes];
-        if (pthread_getattr_np(pthread_self(), attr) != 0)
+        if (!OsThread.TryGetStackBounds(out t_stackLow, out t_stackHigh))
         {
             // Unknown bounds: an empty range makes every walk stop at once instead of guessing.
             t_stackLow = 1;
             t_stackHigh = 1;
-            return;
         }
-
-        nint address = 0;
-        nuint size = 0;
-        int rc = pthread_attr_getstack(attr, &address, &size);
-        _ = pthread_attr_destroy(attr); // frees nothing we hold; its result cannot change the bounds
-        if (rc != 0 || address == 0)
-        {
-            t_stackLow = 1;
-            t_stackHigh = 1;
-            return;
-        }
-
-        t_stackLow = address;
-        t_stackHigh = address + (nint)size;
     }
 
     private static delegate* unmanaged[SuppressGCTransition]<nint> CreateStub()
@@ -147,25 +123,9 @@ internal static unsafe partial class FramePointerUnwinder
 
         try
         {
-            nint page = mmap(0, StubPageBytes, ProtRead | ProtWrite, MapPrivate | MapAnonymousLinux, -1, 0);
-            if (page == -1)
-            {
-                return null;
-            }
-
             // mov rax, rbp; ret
-            byte* code = (byte*)page;
-            code[0] = 0x48;
-            code[1] = 0x89;
-            code[2] = 0xE8;
-            code[3] = 0xC3;
-            if (mprotect(page, StubPageBytes, ProtRead | ProtExec) != 0)
-            {
-                _ = munmap(page, StubPageBytes);
-                return null;
-            }
-
-            return (delegate* unmanaged[SuppressGCTransition]<nint>)page;
+            nint stub = VirtualMemory.CreateExecutableStub([0x48, 0x89, 0xE8, 0xC3], out _);
+            return (delegate* unmanaged[SuppressGCTransition]<nint>)stub;
         }
         catch (DllNotFoundException)
         {
@@ -176,25 +136,4 @@ internal static unsafe partial class FramePointerUnwinder
             return null;
         }
     }
-
-    [LibraryImport("libc", SetLastError = true)]
-    private static partial nint mmap(nint addr, nuint length, int prot, int flags, int fd, nint offset);
-
-    [LibraryImport("libc", SetLastError = true)]
-    private static partial int mprotect(nint addr, nuint length, int prot);
-
-    [LibraryImport("libc", SetLastError = true)]
-    private static partial int munmap(nint addr, nuint length);
-
-    [LibraryImport("libc")]
-    private static partial nint pthread_self();
-
-    [LibraryImport("libc")]
-    private static partial int pthread_getattr_np(nint thread, byte* attr);
-
-    [LibraryImport("libc")]
-    private static partial int pthread_attr_getstack(byte* attr, nint* stackAddress, nuint* stackSize);
-
-    [LibraryImport("libc")]
-    private static partial int pthread_attr_destroy(byte* attr);
 }

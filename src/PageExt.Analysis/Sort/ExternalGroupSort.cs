@@ -1,4 +1,4 @@
-namespace PageExt.Analysis.Sort.External;
+namespace PageExt.Analysis.Sort;
 
 /// <summary>
 /// page_owner_sort's two stable sorts when the groups do not fit in the memory budget (-a gives

@@ -1,4 +1,4 @@
-namespace PageExt.Analysis.Sort.External;
+namespace PageExt.Analysis.Sort;
 
 /// <summary>
 /// k-way merge of sorted runs through a binary heap keyed by each run's current group. The order

@@ -1,4 +1,6 @@
-namespace PageExt.Analysis.Sort;
+using PageExt.Analysis.Sort;
+
+namespace PageExt.Analysis.Reports;
 
 /// <summary>The report exactly as page_owner_sort prints it, for each generation of the tool.</summary>
 internal static class SortTextWriter

@@ -1,4 +1,4 @@
-namespace PageExt.Analysis.Sort.External;
+namespace PageExt.Analysis.Sort;
 
 /// <summary>Groups are the same group when the cull comparator calls them equal; the hash covers the same fields.</summary>
 internal sealed class CullKeyEquality : IEqualityComparer<SortedGroup>

@@ -1,4 +1,4 @@
-namespace PageExt.Analysis.Sort.External;
+namespace PageExt.Analysis.Sort;
 
 /// <summary>
 /// The smallest and largest value seen of one int field. page_owner_sort compares ints by

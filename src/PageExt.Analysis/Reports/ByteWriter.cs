@@ -1,6 +1,6 @@
 using System.Buffers.Text;
 
-namespace PageExt.Analysis.Sort;
+namespace PageExt.Analysis.Reports;
 
 /// <summary>Buffered byte output with C-style number formatting, for writers whose output is a byte contract.</summary>
 internal sealed class ByteWriter : IDisposable

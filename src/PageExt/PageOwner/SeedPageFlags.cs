@@ -1,4 +1,4 @@
-namespace PageExt.Formatting;
+namespace PageExt.PageOwner;
 
 /// <summary>
 /// The twelve page flags the 2014 (3.19) page_owner record shows as one-letter columns, in column

@@ -1,4 +1,4 @@
-namespace PageExt.Analysis.Sort.External;
+namespace PageExt.Analysis.Sort;
 
 /// <summary>
 /// A temporary file that never outlives its process: on Unix its name is unlinked as soon as it is

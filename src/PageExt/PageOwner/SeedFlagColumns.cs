@@ -1,6 +1,6 @@
 using PageExt.Pages;
 
-namespace PageExt.Formatting;
+namespace PageExt.PageOwner;
 
 /// <summary>
 /// The 2014 record's flag columns (mm/page_owner.c in 3.19, print_page_owner): after "Flags " come

@@ -2,9 +2,8 @@ using System.CommandLine;
 using System.Reflection;
 using System.CommandLine.Help;
 using System.CommandLine.Invocation;
-using PageExt.Cli.Commands;
 
-namespace PageExt.Cli;
+namespace PageExt.Cli.Commands;
 
 /// <summary>
 /// Every subcommand, in the order `pageext --help` lists them, and the one entry point that parses

@@ -1,4 +1,4 @@
-namespace PageExt.Analysis.Sort.External;
+namespace PageExt.Analysis.Sort;
 
 /// <summary>
 /// The stack parts of spilled texts, stored once. A dump has a few hundred to a few thousand

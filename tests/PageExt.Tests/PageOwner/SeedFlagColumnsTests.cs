@@ -1,7 +1,7 @@
-using PageExt.Formatting;
+using PageExt.PageOwner;
 using PageExt.Pages;
 
-namespace PageExt.Tests.Formatting;
+namespace PageExt.Tests.PageOwner;
 
 public class SeedFlagColumnsTests
 {

@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 
-namespace PageExt.Analysis.Sort.External;
+namespace PageExt.Analysis.Sort;
 
 /// <summary>
 /// A sorted run of groups: one stretch of a <see cref="SpillFile"/>, written once, then read back
