@@ -32,6 +32,7 @@ public sealed unsafe class Machine : IDisposable
     private PageOwner.PageOwner _pageOwner = null!;
     private DebugPageAllocFeature? _debugPageAlloc;
     private PageExtensions _pageExt = null!;
+    private Metrics.MachineCounters? _counters;
 
     private Machine(MachineDescription description, BootParameters parameters, MemoryLayout layout, PhysicalMemory memory, Node[] nodes, Zone[] zones, KernelLog log)
     {
@@ -47,6 +48,9 @@ public sealed unsafe class Machine : IDisposable
     }
 
     public MachineDescription Description { get; }
+
+    /// <summary>Process-unique, never reused; the machine tag of the PageExt counters (<see cref="Metrics.PageExtMetrics"/>).</summary>
+    public long Id => _allocator.Id;
 
     /// <summary>The effective boot parameters, parsed from <see cref="MachineDescription.CommandLine"/>.</summary>
     public BootParameters Parameters { get; }
@@ -153,6 +157,7 @@ public sealed unsafe class Machine : IDisposable
             var machine = new Machine(description, parameters, layout, memory, nodes, zones, log);
             machine.BringUpMemory();
             machine.InitPageExt(extraClients, tableSource?.Invoke(machine.Allocator) ?? new BuddyTableSource(machine.Allocator));
+            machine._counters = Metrics.MachineCounters.Register(machine._allocator, machine._pageOwner.Depot, machine._debugPageAlloc);
             return machine;
         }
         catch
@@ -484,6 +489,7 @@ public sealed unsafe class Machine : IDisposable
             return;
         }
 
+        _counters?.Retire();
         _pageExt?.Release();
         _memory.Release();
     }
