@@ -31,6 +31,7 @@ internal sealed class PageExtEventSource : EventSource
     }
 
     /// <summary>Make sure every populated zone of a machine that just booted has its free-pages counter, once enabled.</summary>
+    [NonEvent]
     public void AddZones(Zone[] zones)
     {
         lock (_lock)
@@ -69,6 +70,7 @@ internal sealed class PageExtEventSource : EventSource
         }
     }
 
+    [NonEvent]
     private void CreateCountersLocked()
     {
         _counters.Add(new PollingCounter("machines", this, () => MachineRegistry.Live().Count) { DisplayName = "Machines booted and not disposed" });
@@ -90,6 +92,7 @@ internal sealed class PageExtEventSource : EventSource
         Rate("poison-corruptions", "page_poison corruptions", "pages", static t => t.PoisonCorruptions);
     }
 
+    [NonEvent]
     private void Rate(string name, string displayName, string units, Func<MachineTotals, long> read) =>
         _counters.Add(new IncrementingPollingCounter(name, this, () => read(MachineRegistry.ProcessTotals()))
         {
@@ -98,6 +101,7 @@ internal sealed class PageExtEventSource : EventSource
             DisplayRateTimeScale = TimeSpan.FromSeconds(1),
         });
 
+    [NonEvent]
     private void CreateZoneCountersLocked()
     {
         foreach (var (node, type) in _zones)
