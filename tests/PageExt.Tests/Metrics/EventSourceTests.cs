@@ -61,7 +61,6 @@ public sealed class EventSourceTests
 
         Assert.Equal(1024, before - after);
         Assert.Contains(PageExtEventSource.ZoneCounterName(0, ZoneType.Dma), listener.Names());
-        Assert.DoesNotContain(PageExtEventSource.ZoneCounterName(0, ZoneType.Movable), listener.Names());
     }
 
     [Fact]
