@@ -22,6 +22,8 @@ internal sealed class RunOptions
 
     public string? BuddyInfo { get; private init; }
 
+    public string? VmStat { get; private init; }
+
     public string? Log { get; private init; }
 
     /// <summary>The HTML report of the machine after the workload: its page_owner records, every pageblock and buddyinfo.</summary>
@@ -43,6 +45,7 @@ internal sealed class RunOptions
         };
         private readonly Option<string> _pageTypeInfo = File("--pagetypeinfo", "Write /proc/pagetypeinfo to PATH");
         private readonly Option<string> _buddyInfo = File("--buddyinfo", "Write /proc/buddyinfo to PATH");
+        private readonly Option<string> _vmStat = File("--vmstat", "Write /proc/vmstat's allocator counters (nr_free_pages, pgalloc_*, pgfree) to PATH");
         private readonly Option<string> _log = File("--log", "Write the kernel log (dmesg) to PATH");
         private readonly Option<string> _report = File("--report", "Write the HTML report of the live machine (flame graph, tables, memory map, buddyinfo) to PATH");
 
@@ -53,7 +56,7 @@ internal sealed class RunOptions
 
         public void AddTo(Command command)
         {
-            foreach (var option in new Option[] { _workload, _record, _pageOwner, _format, _stacks, _threshold, _pageTypeInfo, _buddyInfo, _log, _report })
+            foreach (var option in new Option[] { _workload, _record, _pageOwner, _format, _stacks, _threshold, _pageTypeInfo, _buddyInfo, _vmStat, _log, _report })
             {
                 command.Options.Add(option);
             }
@@ -69,6 +72,7 @@ internal sealed class RunOptions
             StacksThreshold = parsed.GetValue(_threshold),
             PageTypeInfo = parsed.GetValue(_pageTypeInfo),
             BuddyInfo = parsed.GetValue(_buddyInfo),
+            VmStat = parsed.GetValue(_vmStat),
             Log = parsed.GetValue(_log),
             Report = parsed.GetValue(_report),
         };

@@ -34,6 +34,7 @@ public sealed partial class Machine : IDisposable
     private DebugPageAllocFeature? _debugPageAlloc;
     private PageExtensions _pageExt = null!;
     private AllocatorHookTable _hooks = null!;
+    private Metrics.MachineCounters? _counters;
 
     private Machine(MachineDescription description, BootParameters parameters, MemoryLayout layout, PhysicalMemory memory, Node[] nodes, Zone[] zones, KernelLog log)
     {
@@ -49,6 +50,9 @@ public sealed partial class Machine : IDisposable
     }
 
     public MachineDescription Description { get; }
+
+    /// <summary>Process-unique, never reused; the machine tag of the PageExt counters (<see cref="Metrics.PageExtMetrics"/>).</summary>
+    public long Id => _allocator.Id;
 
     /// <summary>The effective boot parameters, parsed from <see cref="MachineDescription.CommandLine"/>.</summary>
     public BootParameters Parameters { get; }
@@ -164,6 +168,7 @@ public sealed partial class Machine : IDisposable
             return;
         }
 
+        _counters?.Retire();
         _pageExt?.Release();
         _memory.Release();
     }

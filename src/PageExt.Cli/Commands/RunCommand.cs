@@ -44,6 +44,7 @@ internal sealed class RunCommand : ICliCommand
                 ("--page-owner-stacks", options.PageOwnerStacks),
                 ("--pagetypeinfo", options.PageTypeInfo),
                 ("--buddyinfo", options.BuddyInfo),
+                ("--vmstat", options.VmStat),
                 ("--log", options.Log),
                 ("--report", options.Report),
             ],
@@ -137,6 +138,11 @@ internal sealed class RunCommand : ICliCommand
         if (Output("--buddyinfo") is { } buddyInfo)
         {
             BuddyInfo.Write(buddyInfo.Writer, snapshot);
+        }
+
+        if (Output("--vmstat") is { } vmStat)
+        {
+            ProcVmStat.Write(vmStat.Writer, machine);
         }
 
         if (Output("--log") is { } log2)

@@ -205,7 +205,8 @@ public sealed partial class Machine
     /// <summary>
     /// Step 5, late init: what needs every client up. page_owner marks the pages allocated before it
     /// came up (the second half of init_page_owner()), and debug_pagealloc's reports name a page's
-    /// last owner when page_owner is on.
+    /// last owner when page_owner is on. Last, the machine joins the PageExt counters, as vmstat and
+    /// the zone counters are readable only once the machine is whole.
     /// </summary>
     private void LateInit()
     {
@@ -214,5 +215,7 @@ public sealed partial class Machine
         {
             DebugPageAlloc.PageDetails = PageOwner;
         }
+
+        _counters = Metrics.MachineCounters.Register(_allocator, _pageOwner.Depot, _debugPageAlloc);
     }
 }

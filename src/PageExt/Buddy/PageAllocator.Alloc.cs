@@ -38,6 +38,7 @@ public sealed unsafe partial class PageAllocator
                 uint cached = RmqueuePcplist(set, first, order, type);
                 if (cached != Page.NoPfn)
                 {
+                    CountAlloc(set, first, order);
                     bool more = PrepNewPage(_zoneFlagBits[first], cached, order, gfp, type);
                     Volatile.Write(ref set->InUse, 0);
                     if (more)
@@ -73,6 +74,7 @@ public sealed unsafe partial class PageAllocator
             }
         }
 
+        CountAlloc(CurrentPageSet(), _memory.PageblockZone(pfn), order);
         if (PrepNewPage(ZoneOfOnline(pfn).FlagBits, pfn, order, gfp, type))
         {
             PrepNewPageSlow(pfn, order, gfp);

@@ -49,6 +49,7 @@ public sealed unsafe partial class PageAllocator
         }
 
         // An allocated page carries its node and zone in its flags, as struct page does.
+        CountFree(set, order);
         PushPcp(set, ZoneIndex(page->Flags), (uint)pfn, order, blockType);
     }
 
@@ -76,6 +77,7 @@ public sealed unsafe partial class PageAllocator
     /// <summary>The rest of __free_pages(): clients, compound tails, and blocks too large to cache. Caller is inside an operation.</summary>
     private void FreePagesSlow(int zoneIndex, uint pfn, Page* page, int order)
     {
+        CountFree(CurrentPageSet(), order);
         FreePagesPrepare(pfn, page, order);
         if (order <= PageOrder.Costly)
         {

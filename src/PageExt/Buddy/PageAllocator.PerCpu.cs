@@ -365,7 +365,7 @@ public sealed unsafe partial class PageAllocator
     {
         lock (_cachesLock)
         {
-            _caches.RemoveAll(c => !c.Owner.IsAlive && AllEmpty(c));
+            _caches.RemoveAll(c => !c.Owner.IsAlive && AllEmpty(c) && FoldVmEvents(c));
         }
     }
 

@@ -18,7 +18,8 @@ namespace PageExt.Buddy;
 /// </para>
 /// <para>
 /// Layout: the state the hot path touches (<see cref="PageSet"/>: the window flags, the owning
-/// allocator's id, then one 64-byte <see cref="PerCpuPages"/> per zone) lives in pinned memory
+/// allocator's id, the thread's event counters, then one 64-byte <see cref="PerCpuPages"/> per
+/// zone) lives in pinned memory
 /// that the owning thread reaches through a pointer in a plain (non-object) thread static. That
 /// is one load after the runtime's thread-local lookup, where an object-typed thread static costs
 /// three dependent loads and two checks more, on every allocation and every free.
@@ -96,17 +97,26 @@ internal sealed unsafe class ThreadPageCache
     public WeakReference Owner { get; }
 
     /// <summary>
-    /// The thread's hot state for one machine: one cache line of control words, then the per-zone
-    /// lists. Only ever reached through a pointer into a <see cref="ThreadPageCache"/>'s block.
+    /// The thread's hot state for one machine: one cache line of control words, one of event
+    /// counters, then the per-zone lists. Only ever reached through a pointer into a
+    /// <see cref="ThreadPageCache"/>'s block.
     /// </summary>
-    [StructLayout(LayoutKind.Sequential, Size = 64)]
+    [StructLayout(LayoutKind.Explicit, Size = 128)]
     internal struct PageSet
     {
+        [FieldOffset(0)]
         public int InUse;
+
+        [FieldOffset(4)]
         public int DrainRequested;
 
         /// <summary>The allocator these lists belong to; 0 once it has shut down.</summary>
+        [FieldOffset(8)]
         public long AllocatorId;
+
+        /// <summary>This thread's vm_event_state for the machine: written by the owner only, summed by readers.</summary>
+        [FieldOffset(64)]
+        public VmStat.VmEventState Events;
 
         /// <summary>The lists of zone <paramref name="zone"/>, which follow the control line; the caller has checked the index.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]

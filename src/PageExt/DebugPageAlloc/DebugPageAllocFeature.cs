@@ -86,6 +86,9 @@ public sealed class DebugPageAllocFeature
         }
     }
 
+    /// <summary><see cref="CorruptionCount"/>, also after shutdown (for the machine's last counter values).</summary>
+    internal long Corruptions => Interlocked.Read(ref _corruptions);
+
     /// <summary>The quarantine's counters; all zero when debug_pagealloc is off.</summary>
     public QuarantineStatistics Quarantine
     {

@@ -226,7 +226,7 @@ public class DisposeTests
         // Plain state that outlives the memory: readable after Dispose by design.
         string[] outlive =
         [
-            "Machine.Description", "Machine.Parameters", "Machine.HasCma", "Machine.Log", "Machine.IsDisposed", "Machine.Dispose",
+            "Machine.Description", "Machine.Parameters", "Machine.HasCma", "Machine.Log", "Machine.IsDisposed", "Machine.Dispose", "Machine.Id",
             "PageOwner.Name", "PageOwner.SizeBytes", "PageOwner.Need", "PageOwner.IsEnabled", "PageOwner.Depot", "PageOwner.StackMode",
             "PageOwner.CountThreshold", "PageOwner.Init", "PageOwner.HasSpace", "PageOwner.Offset",
             "DebugPageAllocFeature.Settings", "DebugPageAllocFeature.Clients", "DebugPageAllocFeature.DebugPageallocEnabled",
@@ -286,6 +286,7 @@ public class DisposeTests
             ("MixedBlocks.Count", () => MixedBlocks.Count(owner, null!)),
             ("MemorySnapshot.Capture", () => MemorySnapshot.Capture(machine, false)),
             ("ProcFiles.Snapshot", () => ProcFiles.Snapshot(machine)),
+            ("ProcVmStat.Write", () => ProcVmStat.Write(TextWriter.Null, machine)),
         };
         foreach (var (name, call) in statics)
         {
