@@ -2,7 +2,6 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using PageExt.Pages;
 using PageExt.Platform;
-using PageExt.Zones;
 
 namespace PageExt.Physical;
 

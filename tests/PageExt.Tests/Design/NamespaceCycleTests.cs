@@ -10,6 +10,7 @@ public sealed class NamespaceCycleTests
     private const string Samples = "PageExt.Tests.Design.Samples";
 
     [Theory]
+    [InlineData("PageExt")]
     [InlineData("PageExt.Analysis")]
     [InlineData("PageExt.Fleet")]
     [InlineData("PageExt.Cli")]

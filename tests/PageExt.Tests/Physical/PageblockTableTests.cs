@@ -1,6 +1,7 @@
+using PageExt.Physical;
 using PageExt.Zones;
 
-namespace PageExt.Tests.Zones;
+namespace PageExt.Tests.Physical;
 
 public sealed class PageblockTableTests
 {
@@ -14,7 +15,7 @@ public sealed class PageblockTableTests
         {
             for (ulong pfn = 0; pfn < MaxPfn; pfn += Pageblock.Pages / 2)
             {
-                Assert.Equal(MigrateType.Unmovable, table.Type(pfn));
+                Assert.Equal((byte)MigrateType.Unmovable, table.Type(pfn));
                 Assert.Equal(0, table.Zone(pfn));
             }
         }
@@ -30,13 +31,13 @@ public sealed class PageblockTableTests
         var table = new PageblockTable(MaxPfn);
         try
         {
-            table.SetType((3 * Pageblock.Pages) + 17, MigrateType.Movable);
+            table.SetType((3 * Pageblock.Pages) + 17, (byte)MigrateType.Movable);
             table.SetZone((3 * Pageblock.Pages) + 17, 2);
 
-            Assert.Equal(MigrateType.Movable, table.Type(3 * Pageblock.Pages));
-            Assert.Equal(MigrateType.Movable, table.Type((4 * Pageblock.Pages) - 1));
-            Assert.Equal(MigrateType.Unmovable, table.Type((3 * Pageblock.Pages) - 1));
-            Assert.Equal(MigrateType.Unmovable, table.Type(4 * Pageblock.Pages));
+            Assert.Equal((byte)MigrateType.Movable, table.Type(3 * Pageblock.Pages));
+            Assert.Equal((byte)MigrateType.Movable, table.Type((4 * Pageblock.Pages) - 1));
+            Assert.Equal((byte)MigrateType.Unmovable, table.Type((3 * Pageblock.Pages) - 1));
+            Assert.Equal((byte)MigrateType.Unmovable, table.Type(4 * Pageblock.Pages));
             Assert.Equal(2, table.Zone(3 * Pageblock.Pages));
             Assert.Equal(0, table.Zone(4 * Pageblock.Pages));
         }
