@@ -21,6 +21,7 @@ internal static class CommandTable
         new DiffCommand(),
         new ReportCommand(),
         new ReportCommand(svgOnly: true),
+        new DmesgCommand(),
         new ExportCommand(),
         new QueryCommand(),
         new ParamsCommand(),

@@ -74,6 +74,19 @@ internal sealed class DumpTotals
         MergeTable(Allocators, sink.Allocators);
     }
 
+    /// <summary>Adds a stack's pages where there are no records to count: page_owner_stacks prints pages per stack, never records.</summary>
+    internal void AddStack(ReadOnlySpan<byte> frames, long pages)
+    {
+        ref var entry = ref Stacks.FindOrAdd(frames, ByteHash.Hash(frames), out bool added);
+        if (added)
+        {
+            entry.Text = Stacks.Arena.Add(frames);
+        }
+
+        entry.Pages += pages;
+        Pages += pages;
+    }
+
     private static void MergeTable(GroupTable target, GroupTable source)
     {
         foreach (ref var group in source.Groups)

@@ -1,7 +1,9 @@
 using System.CommandLine;
 using System.Text;
 using PageExt.Analysis.Dump;
+using PageExt.Analysis.Inputs;
 using PageExt.Analysis.Reports;
+using PageExt.Analysis.Stacks;
 
 namespace PageExt.Cli.Commands;
 
@@ -78,12 +80,22 @@ internal sealed class ReportArguments
     /// <exception cref="CliException">The file cannot be opened (exit 1) or is not a page_owner dump (exit 2).</exception>
     public static DumpTotals Load(string path, CliContext context, string command)
     {
-        using var input = CommandIo.OpenInput(path, context, out long length);
+        using var text = CommandIo.OpenText(path, context, out long length);
+        string where = CommandIo.Where(path);
+        if (text.Kind == InputKind.PageOwnerStacks)
+        {
+            var diagnostics = new TextDiagnostics();
+            var stacks = StackTotals.Load(text.Stream, diagnostics);
+            diagnostics.WriteTo(context.Stderr, CommandIo.Prefix(command, path));
+            return stacks.Stacks.Count > 0 ? stacks
+                : throw new CliException($"{where}: a page_owner_stacks file with no complete entry (frames, then \"nr_base_pages: N\" or \"handle: N\")", ExitCodes.BadInput);
+        }
+
+        using var input = CommandIo.Records(text, path, context, command, ref length);
         var log = new DiagnosticLog();
         var progress = context.StderrIsTerminal ? new ProgressBar(context.Stderr, length) : null;
         var totals = DumpTotals.Load(input, log, progress is null ? null : progress.Report);
         progress?.Clear();
-        string where = path == "-" ? "<stdin>" : path;
         log.WriteTo(context.Stderr, $"pageext {command}: {where}");
         if (totals.Records == 0 && log.SkippedRecords > 0)
         {
