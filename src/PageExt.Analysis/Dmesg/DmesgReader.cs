@@ -169,7 +169,7 @@ internal sealed partial class DmesgReader : IDisposable
 
     private bool TryDumpPage(string message, string caller, long line)
     {
-        if (message.StartsWith("page:", StringComparison.Ordinal) && message.Contains("refcount:", StringComparison.Ordinal))
+        if (message.StartsWith("page:", StringComparison.Ordinal) && message.Contains("count:", StringComparison.Ordinal))
         {
             if (_report is null || HasOwnerLines(_report) || _report.Pfn is not null && _report.Kind == "dump_page")
             {
@@ -275,11 +275,13 @@ internal sealed partial class DmesgReader : IDisposable
     private void ReadAlloc(string message, string caller, long line)
     {
         string text = message.TrimEnd();
-        if (!text.Contains("gfp_mask", StringComparison.Ordinal) && Next() is { } next)
+        if (!AllocLine().IsMatch(text) && Next() is { } next)
         {
-            if (next.Message.TrimStart().StartsWith("gfp_mask ", StringComparison.Ordinal))
+            // A mail client wrapped it ("..., migratetype Movable," / "gfp_mask 0x..."): the two halves make one.
+            string joined = text + " " + next.Message.Trim();
+            if (AllocLine().IsMatch(joined))
             {
-                text = text + " " + next.Message.Trim();
+                text = joined;
                 _diagnostics.Add(line, TextSeverity.Repaired, $"the allocation line goes on at line {next.Line} (wrapped, as mail clients do); joined");
             }
             else

@@ -34,6 +34,11 @@ internal static partial class InputDetector
                 continue;
             }
 
+            if (SortOutput.SortOutputReader.IsGroupHeader(line))
+            {
+                return InputKind.SortOutput;
+            }
+
             lines++;
             if (DmesgLine.HasLogPrefix(line))
             {

@@ -15,6 +15,9 @@ internal enum InputKind
     /// <summary>/sys/kernel/debug/page_owner_stacks/show_stacks, show_handles or show_stacks_handles (v6.9+), or several concatenated.</summary>
     PageOwnerStacks,
 
+    /// <summary>page_owner_sort's output: "N times[, M pages[, allocated by X]]:" groups.</summary>
+    SortOutput,
+
     /// <summary>/proc/pagetypeinfo.</summary>
     PageTypeInfo,
 

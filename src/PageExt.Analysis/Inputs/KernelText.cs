@@ -47,6 +47,7 @@ internal sealed class KernelText : IDisposable
         InputKind.PageOwnerDump => "a page_owner dump",
         InputKind.KernelLog => "a kernel log",
         InputKind.PageOwnerStacks => "a page_owner_stacks file (show_stacks, show_handles or show_stacks_handles)",
+        InputKind.SortOutput => "page_owner_sort's output",
         InputKind.PageTypeInfo => "/proc/pagetypeinfo",
         InputKind.BuddyInfo => "/proc/buddyinfo",
         InputKind.ZoneInfo => "/proc/zoneinfo",

@@ -42,7 +42,8 @@ internal static class StackTotals
                 key.Add((byte)'\n');
             }
 
-            totals.AddStack(key.ToArray(), pages);
+            totals.AddStack(key.ToArray(), 0, pages);
+            totals.AddTotals(0, pages);
         }
 
         return stacks.Count;

@@ -84,7 +84,7 @@ internal static class CommandIo
 
     private static string ReadBy(InputKind kind) => kind switch
     {
-        InputKind.PageOwnerStacks => "`pageext top`, `diff` and `report` read it",
+        InputKind.PageOwnerStacks or InputKind.SortOutput => "`pageext top`, `diff` and `report` read it",
         InputKind.PageTypeInfo or InputKind.BuddyInfo => "`pageext report` draws it",
         _ => "no pageext command reads it",
     };

@@ -3,6 +3,7 @@ using System.Text;
 using PageExt.Analysis.Dump;
 using PageExt.Analysis.Inputs;
 using PageExt.Analysis.Reports;
+using PageExt.Analysis.SortOutput;
 using PageExt.Analysis.Stacks;
 
 namespace PageExt.Cli.Commands;
@@ -82,13 +83,13 @@ internal sealed class ReportArguments
     {
         using var text = CommandIo.OpenText(path, context, out long length);
         string where = CommandIo.Where(path);
-        if (text.Kind == InputKind.PageOwnerStacks)
+        if (text.Kind is InputKind.PageOwnerStacks or InputKind.SortOutput)
         {
             var diagnostics = new TextDiagnostics();
-            var stacks = StackTotals.Load(text.Stream, diagnostics);
+            var read = text.Kind == InputKind.SortOutput ? SortOutputReader.Load(text.Stream, diagnostics) : StackTotals.Load(text.Stream, diagnostics);
             diagnostics.WriteTo(context.Stderr, CommandIo.Prefix(command, path));
-            return stacks.Stacks.Count > 0 ? stacks
-                : throw new CliException($"{where}: a page_owner_stacks file with no complete entry (frames, then \"nr_base_pages: N\" or \"handle: N\")", ExitCodes.BadInput);
+            return read.Stacks.Count + read.Allocators.Count > 0 ? read
+                : throw new CliException($"{where}: {KernelText.Describe(text.Kind)} with no complete entry", ExitCodes.BadInput);
         }
 
         using var input = CommandIo.Records(text, path, context, command, ref length);

@@ -5,6 +5,7 @@ using PageExt.Analysis.Inputs;
 using PageExt.Analysis.Pictures;
 using PageExt.Analysis.Proc;
 using PageExt.Analysis.Reports;
+using PageExt.Analysis.SortOutput;
 using PageExt.Analysis.Stacks;
 using PageExt.Cli.Files;
 
@@ -138,11 +139,11 @@ internal sealed class ReportCommand : ICliCommand
         var diagnostics = new TextDiagnostics();
         switch (text.Kind)
         {
-            case InputKind.PageOwnerStacks:
-                var stacks = StackTotals.LoadPictures(text.Stream, diagnostics);
+            case InputKind.PageOwnerStacks or InputKind.SortOutput:
+                var stacks = text.Kind == InputKind.SortOutput ? SortOutputReader.LoadPictures(text.Stream, diagnostics) : StackTotals.LoadPictures(text.Stream, diagnostics);
                 diagnostics.WriteTo(context.Stderr, CommandIo.Prefix("report", path));
-                return stacks.Stacks.Count > 0 ? (stacks, null)
-                    : throw new CliException($"{where}: a page_owner_stacks file with no complete entry (frames, then \"nr_base_pages: N\" or \"handle: N\")", ExitCodes.BadInput);
+                return stacks.Stacks.Count + stacks.Allocators.Count > 0 ? (stacks, null)
+                    : throw new CliException($"{where}: {KernelText.Describe(text.Kind)} with no complete entry", ExitCodes.BadInput);
             case InputKind.PageTypeInfo or InputKind.BuddyInfo:
                 if (!allowProc)
                 {
