@@ -243,7 +243,7 @@ internal sealed partial class DmesgReader : IDisposable
             return true;
         }
 
-        var free = FreeStackLine().Match(message);
+        var free = message.StartsWith("page last free ", StringComparison.Ordinal) ? FreeStackLine().Match(message) : Match.Empty;
         if (free.Success)
         {
             if (_report is null || _report.FreeStackGiven)
@@ -349,11 +349,12 @@ internal sealed partial class DmesgReader : IDisposable
 
     private bool TryFact(string message, long line)
     {
+        // The substring tests keep the regular expressions off the lines of an ordinary boot log.
         var kind = message switch
         {
-            _ when PageExtAllocated().IsMatch(message) => LogFactKind.PageExtAllocated,
-            _ when EarlyAllocated().IsMatch(message) => LogFactKind.EarlyAllocated,
-            _ when AllocationFailure().IsMatch(message) => LogFactKind.AllocationFailure,
+            _ when message.Contains("bytes of page_ext", StringComparison.Ordinal) && PageExtAllocated().IsMatch(message) => LogFactKind.PageExtAllocated,
+            _ when message.Contains("page owner found early", StringComparison.Ordinal) && EarlyAllocated().IsMatch(message) => LogFactKind.EarlyAllocated,
+            _ when message.Contains(": page allocation failure: ", StringComparison.Ordinal) && AllocationFailure().IsMatch(message) => LogFactKind.AllocationFailure,
             _ => (LogFactKind?)null,
         };
         if (kind is not { } found)

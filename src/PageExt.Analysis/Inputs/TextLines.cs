@@ -15,6 +15,10 @@ internal sealed class TextLines : IDisposable
 
     private readonly StreamReader _reader;
     private readonly StringBuilder _line = new();
+    private readonly char[] _buffer = new char[1 << 16];
+    private int _start;
+    private int _end;
+    private bool _eof;
 
     public TextLines(Stream input)
     {
@@ -35,37 +39,39 @@ internal sealed class TextLines : IDisposable
     {
         _line.Clear();
         WasCut = false;
-        HadNul = false;
         while (true)
         {
-            int c = _reader.Read();
-            if (c < 0)
+            if (_start == _end)
             {
-                if (_line.Length == 0 && !WasCut)
+                _start = 0;
+                _end = _eof ? 0 : _reader.Read(_buffer, 0, _buffer.Length);
+                if (_end == 0)
                 {
-                    return null;
+                    _eof = true;
+                    if (_line.Length == 0 && !WasCut)
+                    {
+                        return null;
+                    }
+
+                    break;
                 }
-
-                break;
             }
 
-            if (c == '\n')
-            {
-                break;
-            }
-
-            if (c == 0)
-            {
-                HadNul = true;
-            }
-
-            if (_line.Length < MaxLineChars)
-            {
-                _line.Append((char)c);
-            }
-            else
+            var span = _buffer.AsSpan(_start, _end - _start);
+            int newline = span.IndexOf('\n');
+            var part = newline < 0 ? span : span[..newline];
+            int room = MaxLineChars - _line.Length;
+            if (part.Length > room)
             {
                 WasCut = true;
+                part = part[..room];
+            }
+
+            _line.Append(part);
+            _start = newline < 0 ? _end : _start + newline + 1;
+            if (newline >= 0)
+            {
+                break;
             }
         }
 
@@ -75,7 +81,9 @@ internal sealed class TextLines : IDisposable
             _line.Length--;
         }
 
-        return _line.ToString();
+        string line = _line.ToString();
+        HadNul = line.Contains('\0', StringComparison.Ordinal);
+        return line;
     }
 
     public void Dispose() => _reader.Dispose();
