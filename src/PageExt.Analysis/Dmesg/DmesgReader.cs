@@ -24,7 +24,7 @@ internal sealed partial class DmesgReader : IDisposable
     private readonly TextLines _lines;
     private readonly TextDiagnostics _diagnostics;
     private readonly DmesgLog _log = new();
-    private (string Raw, string Message, string Caller, long Line)? _pushedBack;
+    private (string Message, string Caller, long Line)? _pushedBack;
     private OwnerReport? _report;
     private StackState _stack;
     private long _stackLine;
@@ -55,13 +55,13 @@ internal sealed partial class DmesgReader : IDisposable
     {
         while (Next() is { } line)
         {
-            Handle(line.Raw, line.Message, line.Caller, line.Line);
+            Handle(line.Message, line.Caller, line.Line);
         }
 
         Close();
     }
 
-    private (string Raw, string Message, string Caller, long Line)? Next()
+    private (string Message, string Caller, long Line)? Next()
     {
         if (_pushedBack is { } back)
         {
@@ -79,7 +79,7 @@ internal sealed partial class DmesgReader : IDisposable
         if (_lines.HadNul)
         {
             _diagnostics.Add(number, TextSeverity.Skipped, "binary data (NUL bytes); no kernel log line holds them");
-            return (raw, "", "", number);
+            return ("", "", number);
         }
 
         if (_lines.WasCut)
@@ -88,10 +88,10 @@ internal sealed partial class DmesgReader : IDisposable
         }
 
         string message = DmesgLine.Message(raw, out string caller);
-        return (raw, message, caller, number);
+        return (message, caller, number);
     }
 
-    private void Handle(string raw, string message, string caller, long line)
+    private void Handle(string message, string caller, long line)
     {
         if (_stack != StackState.None && _report is not null && IsOtherCaller(caller))
         {
