@@ -19,7 +19,7 @@ public sealed class ReportBrowserTests : IClassFixture<ReportFixture>
     [ChromiumFact]
     public async Task Every_report_loads_with_no_console_error_and_no_request_but_its_own_file()
     {
-        foreach (string file in new[] { _files.DumpReport, _files.LiveReport, _files.DiffReport, _files.FlameGraph })
+        foreach (string file in new[] { _files.DumpReport, _files.LiveReport, _files.DiffReport, _files.FlameGraph, _files.PageTypeInfoReport })
         {
             await using var browser = await Browser.OpenAsync(file);
             await browser.Page.WaitForLoadStateAsync(Microsoft.Playwright.LoadState.NetworkIdle);
@@ -122,6 +122,21 @@ public sealed class ReportBrowserTests : IClassFixture<ReportFixture>
         await browser.Page.Locator("#map-section").ScrollIntoViewIfNeededAsync();
         await browser.Page.Locator("#map").HoverAsync(new() { Position = new() { X = 20, Y = 5 } });
         await browser.Page.ScreenshotAsync(new() { Path = _files.Screenshot("report-map") });
+    }
+
+    [ChromiumFact]
+    public async Task A_pagetypeinfo_file_draws_the_free_blocks_chart_the_live_machine_drew()
+    {
+        static async Task<string[]> Charts(string file)
+        {
+            await using var browser = await Browser.OpenAsync(file);
+            Assert.True(await browser.Page.IsVisibleAsync("#buddy-section"));
+            return await browser.Page.EvalOnSelectorAllAsync<string[]>("#buddy svg", "els => els.map(e => e.getAttribute('aria-label'))");
+        }
+
+        var live = await Charts(_files.LiveReport);
+        Assert.NotEmpty(live);
+        Assert.Equal(live, await Charts(_files.PageTypeInfoReport));
     }
 
     [ChromiumFact]

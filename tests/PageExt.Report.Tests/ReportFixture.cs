@@ -21,6 +21,7 @@ public sealed class ReportFixture
         Run("report", "--diff", OldDump, Dump, "-o", DiffReport);
         Run("report", "--format", "svg", Dump, "-o", FlameGraph);
         Run("sort", "--format", "folded", Dump, Folded);
+        Run("report", PageTypeInfo, "-o", PageTypeInfoReport);
     }
 
     public string Directory { get; }
@@ -38,6 +39,9 @@ public sealed class ReportFixture
     public string DiffReport => Path.Combine(Directory, "diff.html");
 
     public string FlameGraph => Path.Combine(Directory, "flamegraph.svg");
+
+    /// <summary>The report of the live machine's /proc/pagetypeinfo file alone.</summary>
+    public string PageTypeInfoReport => Path.Combine(Directory, "pagetypeinfo.html");
 
     public string Folded => Path.Combine(Directory, "dump.folded");
 

@@ -28,6 +28,9 @@ internal sealed class ReportData
 
     public LiveMemory? Live { get; init; }
 
+    /// <summary>Free blocks per order read from /proc/buddyinfo or /proc/pagetypeinfo, drawn as a live machine's are.</summary>
+    public IReadOnlyList<LiveZone>? ProcZones { get; init; }
+
     public required string Title { get; init; }
 
     public int PageBytes { get; init; } = PageUnits.DefaultPageBytes;
@@ -313,7 +316,7 @@ internal sealed class ReportData
     private void WriteBuddy(Utf8JsonWriter json)
     {
         json.WriteStartArray("buddy");
-        foreach (var zone in Live?.Zones ?? [])
+        foreach (var zone in Live?.Zones ?? ProcZones ?? [])
         {
             json.WriteStartObject();
             json.WriteNumber("node", zone.Node);

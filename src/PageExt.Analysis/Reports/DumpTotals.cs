@@ -74,6 +74,34 @@ internal sealed class DumpTotals
         MergeTable(Allocators, sink.Allocators);
     }
 
+    /// <summary>
+    /// Adds a stack's totals where no record is read one by one: page_owner_stacks prints pages per
+    /// stack (no records), page_owner_sort's output a count and pages per group. The dump's own totals
+    /// are added apart, by <see cref="AddTotals"/>, since a group may count under a stack and an allocator.
+    /// </summary>
+    internal void AddStack(ReadOnlySpan<byte> frames, long records, long pages) => AddGroup(Stacks, frames, records, pages);
+
+    /// <inheritdoc cref="AddStack"/>
+    internal void AddAllocator(ReadOnlySpan<byte> name, long records, long pages) => AddGroup(Allocators, name, records, pages);
+
+    internal void AddTotals(long records, long pages)
+    {
+        Records += records;
+        Pages += pages;
+    }
+
+    private static void AddGroup(GroupTable table, ReadOnlySpan<byte> key, long records, long pages)
+    {
+        ref var entry = ref table.FindOrAdd(key, ByteHash.Hash(key), out bool added);
+        if (added)
+        {
+            entry.Text = table.Arena.Add(key);
+        }
+
+        entry.Count += records;
+        entry.Pages += pages;
+    }
+
     private static void MergeTable(GroupTable target, GroupTable source)
     {
         foreach (ref var group in source.Groups)

@@ -20,6 +20,7 @@ internal static class CommandTable
         new DiffCommand(),
         new ReportCommand(),
         new ReportCommand(svgOnly: true),
+        new DmesgCommand(),
         new ExportCommand(),
         new QueryCommand(),
         new ParamsCommand(),

@@ -82,7 +82,7 @@ internal sealed class ExportCommand : ICliCommand
     /// <exception cref="CliException">The input cannot be opened (exit 1) or holds no record (exit 2).</exception>
     private static void ExportOne(DumpExporter exporter, string input, string? label, string directory, CliContext context)
     {
-        using var stream = CommandIo.OpenInput(input, context, out long length);
+        using var stream = CommandIo.OpenInput(input, context, out long length, "export");
         string where = input == "-" ? "<stdin>" : input;
         var log = new DiagnosticLog();
         var progress = context.StderrIsTerminal ? new ProgressBar(context.Stderr, length) : null;

@@ -176,7 +176,7 @@ internal sealed class QueryCommand : ICliCommand
         var exporter = new DumpExporter(target);
         foreach (var dump in dumps)
         {
-            using var stream = CommandIo.OpenInput(dump, context, out _);
+            using var stream = CommandIo.OpenInput(dump, context, out _, "query");
             string where = dump == "-" ? "<stdin>" : dump;
             var log = new DiagnosticLog();
             var read = exporter.Add(stream, dump == "-" ? "stdin" : dump, log);

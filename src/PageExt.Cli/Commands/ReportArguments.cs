@@ -1,7 +1,10 @@
 using System.CommandLine;
 using System.Text;
 using PageExt.Analysis.Dump;
+using PageExt.Analysis.Inputs;
 using PageExt.Analysis.Reports;
+using PageExt.Analysis.SortOutput;
+using PageExt.Analysis.Stacks;
 
 namespace PageExt.Cli.Commands;
 
@@ -78,12 +81,22 @@ internal sealed class ReportArguments
     /// <exception cref="CliException">The file cannot be opened (exit 1) or is not a page_owner dump (exit 2).</exception>
     public static DumpTotals Load(string path, CliContext context, string command)
     {
-        using var input = CommandIo.OpenInput(path, context, out long length);
+        using var text = CommandIo.OpenText(path, context, out long length);
+        string where = CommandIo.Where(path);
+        if (text.Kind is InputKind.PageOwnerStacks or InputKind.SortOutput)
+        {
+            var diagnostics = new TextDiagnostics();
+            var read = text.Kind == InputKind.SortOutput ? SortOutputReader.Load(text.Stream, diagnostics) : StackTotals.Load(text.Stream, diagnostics);
+            diagnostics.WriteTo(context.Stderr, CommandIo.Prefix(command, path));
+            return read.Stacks.Count + read.Allocators.Count > 0 ? read
+                : throw new CliException($"{where}: {KernelText.Describe(text.Kind)} with no complete entry", ExitCodes.BadInput);
+        }
+
+        using var input = CommandIo.Records(text, path, context, command, ref length);
         var log = new DiagnosticLog();
         var progress = context.StderrIsTerminal ? new ProgressBar(context.Stderr, length) : null;
         var totals = DumpTotals.Load(input, log, progress is null ? null : progress.Report);
         progress?.Clear();
-        string where = path == "-" ? "<stdin>" : path;
         log.WriteTo(context.Stderr, $"pageext {command}: {where}");
         if (totals.Records == 0 && log.SkippedRecords > 0)
         {

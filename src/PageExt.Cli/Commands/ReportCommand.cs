@@ -1,8 +1,12 @@
 using System.CommandLine;
 using System.Globalization;
 using PageExt.Analysis.Dump;
+using PageExt.Analysis.Inputs;
 using PageExt.Analysis.Pictures;
+using PageExt.Analysis.Proc;
 using PageExt.Analysis.Reports;
+using PageExt.Analysis.SortOutput;
+using PageExt.Analysis.Stacks;
 using PageExt.Cli.Files;
 
 namespace PageExt.Cli.Commands;
@@ -79,12 +83,12 @@ internal sealed class ReportCommand : ICliCommand
 
             // The output is checked and opened before any input is read.
             using var target = OutputFile.OpenAll([("--output", path)], files, context)[0];
-            var old = isDiff ? Load(files[0], context) : null;
-            var current = Load(files[^1], context);
+            var old = isDiff ? Load(files[0], context, allowProc: false).Totals : null;
+            var (current, procZones) = Load(files[^1], context, allowProc: !isDiff);
             string heading = parsed.GetValue(title) ?? (isDiff
                 ? $"page_owner diff: {Describe(files[0])} to {Describe(files[1])}"
                 : $"page_owner: {Describe(files[0])}");
-            var data = new ReportData { Current = current, Old = old, Title = heading, PageBytes = parsed.GetValue(pageSize) };
+            var data = new ReportData { Current = current, Old = old, ProcZones = procZones, Title = heading, PageBytes = parsed.GetValue(pageSize) };
             long bytes = Write(target, data, svg);
             target.Commit();
             if (!target.IsStdout)
@@ -126,10 +130,33 @@ internal sealed class ReportCommand : ICliCommand
 
     private static string Describe(string path) => path == "-" ? "stdin" : Path.GetFileName(path);
 
-    /// <exception cref="CliException">The file cannot be opened (exit 1) or is not a page_owner dump (exit 2).</exception>
-    private static PictureTotals Load(string path, CliContext context)
+    /// <summary>Reads one input: a dump or a kernel log's records, a page_owner_stacks file's stacks, or a /proc file's free blocks.</summary>
+    /// <exception cref="CliException">The file cannot be opened (exit 1) or holds nothing the report draws (exit 2).</exception>
+    private static (PictureTotals Totals, IReadOnlyList<LiveZone>? ProcZones) Load(string path, CliContext context, bool allowProc)
     {
-        using var input = CommandIo.OpenInput(path, context, out long length);
+        using var text = CommandIo.OpenText(path, context, out long length);
+        string where = CommandIo.Where(path);
+        var diagnostics = new TextDiagnostics();
+        switch (text.Kind)
+        {
+            case InputKind.PageOwnerStacks or InputKind.SortOutput:
+                var stacks = text.Kind == InputKind.SortOutput ? SortOutputReader.LoadPictures(text.Stream, diagnostics) : StackTotals.LoadPictures(text.Stream, diagnostics);
+                diagnostics.WriteTo(context.Stderr, CommandIo.Prefix("report", path));
+                return stacks.Stacks.Count + stacks.Allocators.Count > 0 ? (stacks, null)
+                    : throw new CliException($"{where}: {KernelText.Describe(text.Kind)} with no complete entry", ExitCodes.BadInput);
+            case InputKind.PageTypeInfo or InputKind.BuddyInfo:
+                if (!allowProc)
+                {
+                    throw new CliException($"{where}: {KernelText.Describe(text.Kind)} cannot be compared; --diff takes dumps, kernel logs or page_owner_stacks files", ExitCodes.BadInput);
+                }
+
+                var proc = ProcFileReader.Read(text.Stream, diagnostics);
+                diagnostics.WriteTo(context.Stderr, CommandIo.Prefix("report", path));
+                return proc.Zones.Count > 0 ? (new PictureTotals(), proc.Zones)
+                    : throw new CliException($"{where}: {KernelText.Describe(text.Kind)} with no zone line (\"Node N, zone NAME ...\")", ExitCodes.BadInput);
+        }
+
+        using var input = CommandIo.Records(text, path, context, "report", ref length);
         var log = new DiagnosticLog();
         var progress = context.StderrIsTerminal ? new ProgressBar(context.Stderr, length) : null;
         PictureTotals totals;
@@ -142,13 +169,12 @@ internal sealed class ReportCommand : ICliCommand
             progress?.Clear();
         }
 
-        string where = path == "-" ? "<stdin>" : path;
         log.WriteTo(context.Stderr, $"pageext report: {where}");
         if (totals.Records == 0)
         {
             throw new CliException($"{where}: not a page_owner dump: no line starts a record (\"Page allocated via order ...\")", ExitCodes.BadInput);
         }
 
-        return totals;
+        return (totals, null);
     }
 }

@@ -89,7 +89,7 @@ internal sealed class SortCommand : ICliCommand
 
         InputFile.Check("input", options.Input);
         using var output = OutputFile.OpenAll([("output", options.Output)], [options.Input], context)[0];
-        using var input = CommandIo.OpenInput(options.Input, context, out long length);
+        using var input = CommandIo.OpenInput(options.Input, context, out long length, "sort");
         var log = new DiagnosticLog(options.Debug ? int.MaxValue : 50);
         var progress = context.StderrIsTerminal ? new ProgressBar(context.Stderr, length) : null;
         var result = SortReport.Run(
