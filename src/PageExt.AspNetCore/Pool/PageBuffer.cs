@@ -24,6 +24,9 @@ internal sealed unsafe class PageBuffer : MemoryManager<byte>
     private readonly nint _address;
     private int _state;
 
+    // The copy TryGetArray hands out, from ArrayPool<byte>.Shared; given back with the pages.
+    private byte[]? _snapshot;
+
     public PageBuffer(PageExtMemoryPool pool, Pfn pfn, int order, nint address)
     {
         _pool = pool;
@@ -60,10 +63,33 @@ internal sealed unsafe class PageBuffer : MemoryManager<byte>
     {
     }
 
+    /// <summary>
+    /// A copy of the block as it is now, in an array: the memory is not an array, but Kestrel's
+    /// socket transport sends a multi-segment buffer through SocketAsyncEventArgs.BufferList, which
+    /// takes only arrays, and it asks for them here at the moment of the send, after the bytes are
+    /// written. The copy is read-only in effect: writes to it never reach the pages. Every call
+    /// copies again (a pipe segment is sent once per flush, and may grow in between); the copy is
+    /// made through the pages, so a returned buffer still faults or trips the poison check.
+    /// </summary>
+    protected override bool TryGetArray(out ArraySegment<byte> segment)
+    {
+        ThrowIfUnusable();
+        _snapshot ??= ArrayPool<byte>.Shared.Rent(Length);
+        new ReadOnlySpan<byte>((void*)_address, Length).CopyTo(_snapshot);
+        segment = new ArraySegment<byte>(_snapshot, 0, Length);
+        return true;
+    }
+
     protected override void Dispose(bool disposing)
     {
         if (Interlocked.Exchange(ref _state, Returned) == Rented)
         {
+            if (_snapshot is { } snapshot)
+            {
+                _snapshot = null;
+                ArrayPool<byte>.Shared.Return(snapshot);
+            }
+
             _pool.Return(this);
         }
         else
