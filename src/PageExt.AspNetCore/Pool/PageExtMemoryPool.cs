@@ -48,6 +48,11 @@ public sealed class PageExtMemoryPool : MemoryPool<byte>
     private readonly Machine _machine;
     private readonly ILogger _logger;
 
+    // page_address() as the kernel's direct map computes it: the arena's base plus pfn << PAGE_SHIFT.
+    // Machine.PageAddress answers the same, but counts itself in and out of the machine's
+    // operations through a counter every core shares, which a rent on the hot path need not.
+    private readonly nint _directMap;
+
     // Per PFN: 0 when this pool has no buffer starting there, else the buffer's order + 1.
     private readonly byte[] _rentedOrder;
     private long _rented;
@@ -59,6 +64,8 @@ public sealed class PageExtMemoryPool : MemoryPool<byte>
         _machine = machine;
         _logger = logger;
         Owner = owner;
+        var first = machine.PopulatedZones.First().StartPfn;
+        _directMap = machine.PageAddress(first) - (nint)(first.Value << PageSize.Shift);
         _rentedOrder = new byte[checked((int)machine.Memory.MaxPfn)];
     }
 
@@ -108,7 +115,7 @@ public sealed class PageExtMemoryPool : MemoryPool<byte>
 
         _rentedOrder[pfn.Value] = (byte)(order + 1);
         Interlocked.Increment(ref _rented);
-        return new PageBuffer(this, pfn, order, _machine.PageAddress(pfn));
+        return new PageBuffer(this, pfn, order, _directMap + (nint)(pfn.Value << PageSize.Shift));
     }
 
     /// <summary>The order of the smallest block holding <paramref name="bytes"/>.</summary>
