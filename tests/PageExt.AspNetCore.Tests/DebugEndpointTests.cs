@@ -83,6 +83,33 @@ public sealed class DebugEndpointTests
     }
 
     [Fact]
+    public async Task AClientThatHangsUpMidDumpEndsTheRequestWithoutAnError()
+    {
+        await using var host = await KestrelHost.StartAsync("page_owner=on", app => app.MapPageExtDebug());
+
+        // About 20 MB of dump: more than the sockets can hold once the client stops reading.
+        var pool = host.Factory.Create();
+        var held = Enumerable.Range(0, 20000).Select(_ => pool.Rent()).ToList();
+        using (var client = new HttpClient())
+        {
+            using var response = await client.GetAsync(host.Loopback("/debug/page_owner"), HttpCompletionOption.ResponseHeadersRead);
+            await using var body = await response.Content.ReadAsStreamAsync();
+            Assert.True(await body.ReadAsync(new byte[100]) > 0);
+        }
+
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!host.Logs.Messages.Any(m => m.Message.Contains("Request finished", StringComparison.Ordinal) && m.Message.Contains("/debug/page_owner", StringComparison.Ordinal))
+            && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.Contains(host.Logs.Messages, m => m.Message.Contains("Request finished", StringComparison.Ordinal));
+        Assert.DoesNotContain(host.Logs.Messages, m => m.Level >= Microsoft.Extensions.Logging.LogLevel.Error);
+        held.ForEach(o => o.Dispose());
+    }
+
+    [Fact]
     public async Task WithPageOwnerOffItsFilesAreAbsentAndTheProcFilesStay()
     {
         await using var host = await KestrelHost.StartAsync("", app => app.MapPageExtDebug());

@@ -10,17 +10,19 @@ namespace PageExt.AspNetCore.Tests;
 /// <summary>A real Kestrel on a free port of <paramref name="bindAddress"/>, its socket buffers from the PageExt pool.</summary>
 internal sealed class KestrelHost : IAsyncDisposable
 {
-    private KestrelHost(WebApplication app, int port)
+    private KestrelHost(WebApplication app, int port, TestLoggerProvider logs)
     {
         App = app;
         Port = port;
+        Logs = logs;
     }
 
     public WebApplication App { get; }
 
     public int Port { get; }
 
-    public TestLoggerProvider Logs { get; } = new();
+    /// <summary>Everything the host logged, Kestrel and the pool included.</summary>
+    public TestLoggerProvider Logs { get; }
 
     public PageExtMemoryPoolFactory Factory => App.Services.GetRequiredService<PageExtMemoryPoolFactory>();
 
@@ -36,13 +38,7 @@ internal sealed class KestrelHost : IAsyncDisposable
         map(app);
         await app.StartAsync();
         string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-        var host = new KestrelHost(app, new Uri(address.Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal)).Port);
-        foreach (var message in logs.Messages)
-        {
-            host.Logs.Messages.Enqueue(message);
-        }
-
-        return host;
+        return new KestrelHost(app, new Uri(address.Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal)).Port, logs);
     }
 
     public Uri Url(string host, string path) => new($"http://{host}:{Port}{path}");

@@ -69,8 +69,7 @@ public static class PageExtDebugEndpoints
 
     /// <summary>
     /// debugfs's page_owner files: absent when page_owner is off, as in the kernel (it creates them
-    /// only once page_owner is initialised). Written as they are produced, in bounded memory: the
-    /// writers are synchronous, so the request allows synchronous writes and runs off the I/O path.
+    /// only once page_owner is initialised). Written as they are produced, in bounded memory.
     /// </summary>
     private static Task WritePageOwnerFile(HttpContext context, Machine machine, Action<TextWriter> write)
     {
@@ -81,35 +80,37 @@ public static class PageExtDebugEndpoints
         }
 
         context.Response.ContentType = TextContentType;
-        return Task.Run(() =>
+        return WriteSynchronously(context, body =>
         {
-            AllowSynchronousIO(context);
-            using var writer = new StreamWriter(context.Response.Body, s_utf8, 1 << 16, leaveOpen: true) { NewLine = "\n" };
+            using var writer = new StreamWriter(body, s_utf8, 1 << 16, leaveOpen: true) { NewLine = "\n" };
             write(writer);
-        }, context.RequestAborted);
+        });
     }
 
     private static Task WriteReport(HttpContext context, Machine machine)
     {
         context.Response.ContentType = "text/html; charset=utf-8";
-        return Task.Run(() =>
-        {
-            AllowSynchronousIO(context);
-            LiveHtmlReport.Write(context.Response.Body, machine);
-        }, context.RequestAborted);
+        return WriteSynchronously(context, body => LiveHtmlReport.Write(body, machine));
     }
 
-    private static Task WriteText(HttpContext context, string text)
-    {
-        context.Response.ContentType = TextContentType;
-        return context.Response.WriteAsync(text, s_utf8, context.RequestAborted);
-    }
-
-    private static void AllowSynchronousIO(HttpContext context)
+    /// <summary>
+    /// Run a synchronous writer (the library's writers take a TextWriter or a Stream) over the
+    /// response, off the request's thread. A client that hangs up part-way (`curl ... | head`) makes
+    /// the next write throw, which Kestrel takes as the aborted request it is, logging no error.
+    /// </summary>
+    private static Task WriteSynchronously(HttpContext context, Action<Stream> write) => Task.Run(() =>
     {
         if (context.Features.Get<IHttpBodyControlFeature>() is { } control)
         {
             control.AllowSynchronousIO = true;
         }
+
+        write(context.Response.Body);
+    });
+
+    private static Task WriteText(HttpContext context, string text)
+    {
+        context.Response.ContentType = TextContentType;
+        return context.Response.WriteAsync(text, s_utf8, context.RequestAborted);
     }
 }
