@@ -19,6 +19,7 @@ internal static class CommandTable
         new SortCommand(),
         new TopCommand(),
         new DiffCommand(),
+        new TraceCommand(),
         new ReportCommand(),
         new ReportCommand(svgOnly: true),
         new ExportCommand(),
