@@ -26,7 +26,10 @@ internal struct KmemFields
     public bool HasPfn;
     public ulong Pfn;
     public PageField PageKind;
-    public ulong Page;
+
+    /// <summary>page='s value as [start, start + length) of the fields text (see <see cref="TryGetPage"/>).</summary>
+    public int PageStart;
+    public int PageLength;
     public int Order;
     public int Migratetype;
     public int AllocOrder;
@@ -42,6 +45,7 @@ internal struct KmemFields
     public int GfpLength;
 
     /// <summary>Parses <paramref name="text"/>; on failure <paramref name="problem"/> is a fixed description.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static bool TryParse(ReadOnlySpan<byte> text, out KmemFields fields, out string? problem)
     {
         fields = default;
@@ -58,21 +62,49 @@ internal struct KmemFields
                 continue;
             }
 
-            int end = text[i..].IndexOf((byte)' ');
-            end = end < 0 ? text.Length : i + end;
-            var token = text[i..end];
-            int eq = token.IndexOf((byte)'=');
-            if (eq <= 0)
+            int keyStart = i;
+            while (i < text.Length && text[i] is not (byte)'=' and not (byte)' ')
+            {
+                i++;
+            }
+
+            if (i == text.Length || text[i] == ' ' || i == keyStart)
             {
                 // Words without '=' (a mail's "...", the collapsed "(null)" handled below) carry nothing.
-                i = end;
                 continue;
             }
 
-            var key = token[..eq];
-            var value = token[(eq + 1)..];
-            if (key.SequenceEqual("page"u8))
+            var key = text[keyStart..i];
+            int valueStart = ++i;
+            int space = text[i..].IndexOf((byte)' ');
+            i = space < 0 ? text.Length : i + space;
+            var value = text[valueStart..i];
+            if (!Apply(key, value, text, valueStart, ref i, ref fields, ref problem))
             {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Stores one field; keys are told apart by length first, so each costs one comparison.</summary>
+    private static bool Apply(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, ReadOnlySpan<byte> text, int valueStart, ref int end, ref KmemFields fields, ref string? problem)
+    {
+        switch (key.Length)
+        {
+            case 3 when key.SequenceEqual("pfn"u8):
+                if (!TryParseNumber(value, out ulong pfn))
+                {
+                    problem = "pfn= is not a decimal or 0x hex number";
+                    return false;
+                }
+
+                // NULL pages print pfn 0; a raw -1 (the v4.1 ring buffer's NULL) is no page either.
+                fields.HasPfn = pfn != ulong.MaxValue;
+                fields.Pfn = pfn;
+                return true;
+            case 4 when key.SequenceEqual("page"u8):
                 if (value.IsEmpty)
                 {
                     // "page=          (null)": ftrace pads NULL to the pointer's width.
@@ -85,79 +117,43 @@ internal struct KmemFields
                 }
                 else
                 {
-                    ParsePage(value, ref fields);
-                }
-            }
-            else if (key.SequenceEqual("pfn"u8))
-            {
-                if (!TryParseNumber(value, out ulong pfn))
-                {
-                    problem = "pfn= is not a decimal or 0x hex number";
-                    return false;
+                    ParsePage(value, valueStart, ref fields);
                 }
 
-                // NULL pages print pfn 0; a raw -1 (the v4.1 ring buffer's NULL) is no page either.
-                fields.HasPfn = pfn != ulong.MaxValue;
-                fields.Pfn = pfn;
-            }
-            else if (key.SequenceEqual("gfp_flags"u8))
-            {
-                fields.GfpStart = i + eq + 1;
+                return true;
+            case 9 when key.SequenceEqual("gfp_flags"u8):
+                fields.GfpStart = valueStart;
                 fields.GfpLength = value.Length;
-            }
-            else if (!TryParseKnownInteger(key, value, ref fields, ref problem))
-            {
-                return false;
-            }
-
-            i = end;
+                return true;
+            case 5 when key.SequenceEqual("order"u8):
+                return TryStore(value, ref fields.Order, ref problem);
+            case 11 when key.SequenceEqual("migratetype"u8):
+                return TryStore(value, ref fields.Migratetype, ref problem);
+            case 11 when key.SequenceEqual("alloc_order"u8):
+                return TryStore(value, ref fields.AllocOrder, ref problem);
+            case 13 when key.SequenceEqual("percpu_refill"u8):
+                return TryStore(value, ref fields.PercpuRefill, ref problem);
+            case 14 when key.SequenceEqual("fallback_order"u8):
+                return TryStore(value, ref fields.FallbackOrder, ref problem);
+            case 15 when key.SequenceEqual("pageblock_order"u8):
+                return TryStore(value, ref fields.PageblockOrder, ref problem);
+            case 16 when key.SequenceEqual("change_ownership"u8):
+                return TryStore(value, ref fields.ChangeOwnership, ref problem);
+            case 17 when key.SequenceEqual("alloc_migratetype"u8):
+                return TryStore(value, ref fields.AllocMigratetype, ref problem);
+            case 20 when key.SequenceEqual("fallback_migratetype"u8):
+                return TryStore(value, ref fields.FallbackMigratetype, ref problem);
+            default:
+                // fragmenting= is derived; cold=, nr_free= and vendor fields change no ownership.
+                return true;
         }
-
-        return true;
     }
 
-    private static bool TryParseKnownInteger(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, ref KmemFields fields, ref string? problem)
+    private static bool TryStore(ReadOnlySpan<byte> value, ref int target, ref string? problem)
     {
-        ref int target = ref fields.Order;
-        if (key.SequenceEqual("order"u8))
+        if (value.Length == 1 && (uint)(value[0] - '0') <= 9)
         {
-            target = ref fields.Order;
-        }
-        else if (key.SequenceEqual("migratetype"u8))
-        {
-            target = ref fields.Migratetype;
-        }
-        else if (key.SequenceEqual("alloc_order"u8))
-        {
-            target = ref fields.AllocOrder;
-        }
-        else if (key.SequenceEqual("fallback_order"u8))
-        {
-            target = ref fields.FallbackOrder;
-        }
-        else if (key.SequenceEqual("pageblock_order"u8))
-        {
-            target = ref fields.PageblockOrder;
-        }
-        else if (key.SequenceEqual("alloc_migratetype"u8))
-        {
-            target = ref fields.AllocMigratetype;
-        }
-        else if (key.SequenceEqual("fallback_migratetype"u8))
-        {
-            target = ref fields.FallbackMigratetype;
-        }
-        else if (key.SequenceEqual("change_ownership"u8))
-        {
-            target = ref fields.ChangeOwnership;
-        }
-        else if (key.SequenceEqual("percpu_refill"u8))
-        {
-            target = ref fields.PercpuRefill;
-        }
-        else
-        {
-            // fragmenting= is derived; cold=, nr_free= and vendor fields change no ownership.
+            target = value[0] - '0';
             return true;
         }
 
@@ -171,29 +167,32 @@ internal struct KmemFields
         return true;
     }
 
-    private static void ParsePage(ReadOnlySpan<byte> value, ref KmemFields fields)
+    /// <summary>Classifies page= without converting it: the pointer is needed only on lines without pfn=.</summary>
+    private static void ParsePage(ReadOnlySpan<byte> value, int valueStart, ref KmemFields fields)
     {
-        if (value.SequenceEqual("(null)"u8))
-        {
-            fields.PageKind = PageField.Null;
-            return;
-        }
-
         if (value[0] == '(')
         {
-            fields.PageKind = PageField.Hidden;
+            fields.PageKind = value.SequenceEqual("(null)"u8) ? PageField.Null : PageField.Hidden;
             return;
         }
 
-        var hex = value.StartsWith("0x"u8) ? value[2..] : value;
-        if (!TryParseHex(hex, out ulong pointer))
+        var digits = value.StartsWith("0x"u8) ? value[2..] : value;
+        fields.PageKind = digits.IsEmpty || digits.IndexOfAnyExcept((byte)'0') >= 0 ? PageField.Pointer : PageField.Null;
+        fields.PageStart = valueStart;
+        fields.PageLength = value.Length;
+    }
+
+    /// <summary>The page= pointer of <paramref name="text"/> (the fields these were parsed from); false when it is not hex.</summary>
+    public readonly bool TryGetPage(ReadOnlySpan<byte> text, out ulong pointer)
+    {
+        pointer = 0;
+        if (PageKind != PageField.Pointer)
         {
-            fields.PageKind = PageField.Hidden;
-            return;
+            return false;
         }
 
-        fields.Page = pointer;
-        fields.PageKind = pointer == 0 ? PageField.Null : PageField.Pointer;
+        var value = text.Slice(PageStart, PageLength);
+        return TryParseHex(value.StartsWith("0x"u8) ? value[2..] : value, out pointer);
     }
 
     /// <summary>Decimal, or hex with a 0x prefix: the prefix is the only signal of the radix.</summary>

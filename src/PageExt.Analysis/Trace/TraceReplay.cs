@@ -32,10 +32,9 @@ internal sealed class TraceReplay
 
     private const int DefaultPageblockOrder = 9;
 
-    private readonly Dictionary<ulong, TracedOwner> _byPfn = [];
+    private readonly HeldBlocks _byPfn = new();
     private readonly Dictionary<ulong, TracedOwner> _byPointer = [];
     private readonly Dictionary<ulong, int> _blockTypes = [];
-    private readonly long[] _heldPerOrder = new long[MaxOrder + 1];
     private readonly TraceReplayOptions _options;
     private readonly IExtfragSink? _extfrag;
     private byte[] _stack = new byte[4096];
@@ -46,7 +45,6 @@ internal sealed class TraceReplay
     private FrameTarget[] _lastOnCpu = new FrameTarget[64];
     private long _sequence;
     private long _lastTimestamp = long.MinValue;
-    private int _maxHeldOrder = -1;
 
     public TraceReplay(TraceReplayOptions options, TraceDiagnostics diagnostics, IExtfragSink? extfrag = null)
     {
@@ -66,7 +64,7 @@ internal sealed class TraceReplay
     public ByteInterner Stacks { get; } = new();
 
     /// <summary>Blocks held, keyed by pfn.</summary>
-    public IReadOnlyDictionary<ulong, TracedOwner> HeldByPfn => _byPfn;
+    public IReadOnlyDictionary<ulong, TracedOwner> HeldByPfn => _byPfn.Blocks;
 
     /// <summary>Blocks held by events that printed no pfn, keyed by page=.</summary>
     public IReadOnlyDictionary<ulong, TracedOwner> HeldByPointer => _byPointer;
@@ -119,7 +117,11 @@ internal sealed class TraceReplay
     }
 
     /// <summary>Ends the input: attaches a stack still being read.</summary>
-    public void Finish() => FinishStack();
+    public void Finish()
+    {
+        FinishStack();
+        Counts.SplitBlocks = _byPfn.Splits;
+    }
 
     private void AddEvent(ref TraceLine parsed, ReadOnlySpan<byte> line, long number)
     {
@@ -164,7 +166,7 @@ internal sealed class TraceReplay
                 return Allocate(ref parsed, in fields, line, number, target);
             case KmemEventKind.Free:
             case KmemEventKind.FreeBatched:
-                Free(parsed.Event, in fields, line, number);
+                Free(parsed.Event, in fields, parsed.Fields, line, number);
                 return target;
             case KmemEventKind.Extfrag:
                 Fallback(ref parsed, in fields, line, number);
@@ -203,34 +205,32 @@ internal sealed class TraceReplay
 
         if (fields.HasPfn)
         {
-            if (RemoveRange(fields.Pfn, fields.Order, number))
+            if (_byPfn.Add(fields.Pfn, owner))
             {
                 Counts.AllocationsOverTrackedPages.Add(number);
             }
 
-            _byPfn[fields.Pfn] = owner;
-            Held(fields.Order, +1);
             return target with { Key = fields.Pfn, Kind = FrameTargetKind.Pfn };
         }
 
-        if (fields.PageKind != PageField.Pointer)
+        if (!fields.TryGetPage(parsed.Fields, out ulong page))
         {
             Counts.Untrackable.Add(number);
             return target;
         }
 
         Counts.PointerKeyedAllocations++;
-        ref var slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_byPointer, fields.Page, out bool exists);
+        ref var slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_byPointer, page, out bool exists);
         if (exists)
         {
             Counts.AllocationsOverTrackedPages.Add(number);
         }
 
         slot = owner;
-        return target with { Key = fields.Page, Kind = FrameTargetKind.Pointer };
+        return target with { Key = page, Kind = FrameTargetKind.Pointer };
     }
 
-    private void Free(KmemEventKind kind, in KmemFields fields, ReadOnlySpan<byte> line, long number)
+    private void Free(KmemEventKind kind, in KmemFields fields, ReadOnlySpan<byte> text, ReadOnlySpan<byte> line, long number)
     {
         int order = kind == KmemEventKind.FreeBatched ? 0 : fields.Order;
         if (fields.HasPfn)
@@ -240,7 +240,7 @@ internal sealed class TraceReplay
                 return;
             }
 
-            if (!RemoveRange(fields.Pfn, order, number))
+            if (!_byPfn.Remove(fields.Pfn, order))
             {
                 if (kind == KmemEventKind.FreeBatched)
                 {
@@ -255,13 +255,13 @@ internal sealed class TraceReplay
             return;
         }
 
-        if (fields.PageKind != PageField.Pointer)
+        if (!fields.TryGetPage(text, out ulong page))
         {
             Counts.Untrackable.Add(number);
             return;
         }
 
-        if (!_byPointer.Remove(fields.Page))
+        if (!_byPointer.Remove(page))
         {
             if (kind == KmemEventKind.FreeBatched)
             {
@@ -311,100 +311,6 @@ internal sealed class TraceReplay
         }
 
         return true;
-    }
-
-    /// <summary>
-    /// Drops every held block that overlaps [pfn, pfn + 2^order); a held block that contains the
-    /// range is split into order-0 pages first and only the range's pages dropped. True when any
-    /// page was held.
-    /// </summary>
-    private bool RemoveRange(ulong pfn, int order, long number)
-    {
-        if (_byPfn.Remove(pfn, out var exact))
-        {
-            Held(exact.Order, -1);
-            if (exact.Order > order)
-            {
-                SplitAround(pfn, exact, pfn, order);
-            }
-            else if (exact.Order < order)
-            {
-                RemoveInside(pfn, order);
-            }
-
-            return true;
-        }
-
-        for (int j = order + 1; j <= _maxHeldOrder; j++)
-        {
-            if (_heldPerOrder[j] == 0)
-            {
-                continue;
-            }
-
-            ulong head = pfn & ~((1UL << j) - 1);
-            if (_byPfn.TryGetValue(head, out var outer) && outer.Order == j)
-            {
-                _byPfn.Remove(head);
-                Held(j, -1);
-                SplitAround(head, outer, pfn, order);
-                return true;
-            }
-        }
-
-        return order > 0 && RemoveInside(pfn, order);
-    }
-
-    /// <summary>Re-adds the pages of <paramref name="owner"/>'s block outside [pfn, pfn + 2^order) as order-0 blocks.</summary>
-    private void SplitAround(ulong head, TracedOwner owner, ulong pfn, int order)
-    {
-        Counts.SplitBlocks++;
-        ulong end = head + (1UL << owner.Order);
-        ulong freedEnd = pfn + (1UL << order);
-        owner.Order = 0;
-        for (ulong page = head; page < end; page++)
-        {
-            if (page < pfn || page >= freedEnd)
-            {
-                _byPfn[page] = owner;
-                Held(0, +1);
-            }
-        }
-    }
-
-    /// <summary>Drops the held blocks of lower orders inside [pfn, pfn + 2^order).</summary>
-    private bool RemoveInside(ulong pfn, int order)
-    {
-        bool any = false;
-        ulong end = pfn + (1UL << order);
-        for (int j = 0; j < order && j <= _maxHeldOrder; j++)
-        {
-            if (_heldPerOrder[j] == 0)
-            {
-                continue;
-            }
-
-            for (ulong head = pfn; head < end; head += 1UL << j)
-            {
-                if (_byPfn.TryGetValue(head, out var inner) && inner.Order == j)
-                {
-                    _byPfn.Remove(head);
-                    Held(j, -1);
-                    any = true;
-                }
-            }
-        }
-
-        return any;
-    }
-
-    private void Held(int order, int delta)
-    {
-        _heldPerOrder[order] += delta;
-        if (delta > 0 && order > _maxHeldOrder)
-        {
-            _maxHeldOrder = order;
-        }
     }
 
     private void RememberOnCpu(int cpu, FrameTarget target)
@@ -507,8 +413,9 @@ internal sealed class TraceReplay
     {
         if (_stackLength > 0 && _target.Kind != FrameTargetKind.Discard)
         {
-            var held = _target.Kind == FrameTargetKind.Pfn ? _byPfn : _byPointer;
-            ref var owner = ref CollectionsMarshal.GetValueRefOrNullRef(held, _target.Key);
+            ref var owner = ref _target.Kind == FrameTargetKind.Pfn
+                ? ref _byPfn.Find(_target.Key)
+                : ref CollectionsMarshal.GetValueRefOrNullRef(_byPointer, _target.Key);
             if (!System.Runtime.CompilerServices.Unsafe.IsNullRef(ref owner) && owner.Sequence == _target.Sequence)
             {
                 owner.StackId = Stacks.Intern(_stack.AsSpan(0, _stackLength));

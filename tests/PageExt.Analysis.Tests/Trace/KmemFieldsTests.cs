@@ -11,6 +11,13 @@ public sealed class KmemFieldsTests
         return fields;
     }
 
+    private static (PageField Kind, ulong Pointer) Page(string text)
+    {
+        var fields = Parse(text);
+        fields.TryGetPage(Encoding.ASCII.GetBytes(text), out ulong pointer);
+        return (fields.PageKind, pointer);
+    }
+
     [Fact]
     public void Pfn_is_decimal_without_0x_and_hex_with_it()
     {
@@ -27,9 +34,9 @@ public sealed class KmemFieldsTests
     [Fact]
     public void Page_pointer_in_every_spelling()
     {
-        Assert.Equal((PageField.Pointer, 0xffffea0003db9f40UL), (Parse("page=ffffea0003db9f40 pfn=1").PageKind, Parse("page=ffffea0003db9f40 pfn=1").Page));
+        Assert.Equal((PageField.Pointer, 0xffffea0003db9f40UL), Page("page=ffffea0003db9f40 pfn=1"));
         Assert.Equal(PageField.Pointer, Parse("page=00000000dc8c03bd pfn=1").PageKind);
-        Assert.Equal((PageField.Pointer, 0x3070e0UL), (Parse("page=0x3070e0 pfn=3174624").PageKind, Parse("page=0x3070e0 pfn=3174624").Page));
+        Assert.Equal((PageField.Pointer, 0x3070e0UL), Page("page=0x3070e0 pfn=3174624"));
         Assert.Equal(PageField.Null, Parse("page=          (null) pfn=0 order=0").PageKind);
         Assert.Equal(PageField.Null, Parse("page= (null) pfn=0 ...").PageKind);
         Assert.Equal(PageField.Null, Parse("page=(null) pfn=0").PageKind);
