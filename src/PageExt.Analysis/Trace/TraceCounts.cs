@@ -40,7 +40,9 @@ internal sealed class TraceCounts
     /// <summary>"entries-written" minus "entries-in-buffer" of ftrace's header: events overwritten before the read.</summary>
     public long OverwrittenEvents { get; set; }
 
-    /// <summary>mm_page_free_batched of a page already free: since v4.15 the same free also traces mm_page_free.</summary>
+    /// <summary>mm_page_free_batched of a page already free: kernels whose list free goes through
+    /// free_pages_prepare trace mm_page_free for the same page first (a 5.x stack shows
+    /// free_pcp_prepare under free_unref_page_list).</summary>
     public long BatchedFreesOfFreePages { get; set; }
 
     /// <summary>Blocks that were split to order-0 pages because part of them was freed (split_page, THP split).</summary>

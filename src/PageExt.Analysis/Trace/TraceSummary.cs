@@ -22,7 +22,7 @@ internal static class TraceSummary
         }
 
         Note(writer, prefix, counts.SplitBlocks, "blocks split to order-0 pages because part of them was freed (split_page, THP split)");
-        Note(writer, prefix, counts.BatchedFreesOfFreePages, "mm_page_free_batched of pages already freed by mm_page_free (v4.15+ traces both)");
+        Note(writer, prefix, counts.BatchedFreesOfFreePages, "mm_page_free_batched of pages already freed by mm_page_free (newer kernels trace both for one free)");
         Note(writer, prefix, counts.PointerKeyedAllocations, "allocations without pfn=, tracked by their page= pointer (no PFN line in the dump)");
         Note(writer, prefix, counts.TimestampSteps, "events earlier than the line before (per-CPU clocks differ; replayed in file order)");
         Note(writer, prefix, counts.LostEventLines, $"lost-event lines ({counts.LostEvents} events or more lost: frees and allocations may be missing)");

@@ -24,7 +24,7 @@ internal sealed class TraceCommand : ICliCommand
         var output = new Option<string>("--output", "-o")
         {
             HelpName = "PATH",
-            Description = "The page_owner dump of the pages held at the end (or at --at), `-` for standard output [default: -]",
+            Description = "The page_owner dump of the pages held at the end (or at --at), `-` for standard output",
             DefaultValueFactory = _ => "-",
         };
         var at = new Option<long?>("--at")
