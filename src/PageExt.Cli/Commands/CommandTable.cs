@@ -18,6 +18,7 @@ internal static class CommandTable
         new SortCommand(),
         new TopCommand(),
         new DiffCommand(),
+        new TraceCommand(),
         new ReportCommand(),
         new ReportCommand(svgOnly: true),
         new DmesgCommand(),
