@@ -48,7 +48,7 @@ internal static class TraceDumpWriter
             AppendHeader(text, owner, replay, gfps, comms);
             var gfp = Gfp(owner, replay, gfps);
             string pageType = gfp.Resolved
-                ? MigrateTypes.Name(MigrateTypes.FromGfp((GfpFlags)gfp.Mask))
+                ? MigrateTypes.Name(((GfpFlags)gfp.Mask).MigrateType())
                 : TraceMigrateTypes.Name(Math.Max(owner.Migratetype, 0), replay.Before44);
             ulong block = pfn >> replay.PageblockOrder;
             string blockType = replay.BlockTypes.TryGetValue(block, out int known) ? TraceMigrateTypes.Name(known, replay.Before44) : pageType;

@@ -1,5 +1,6 @@
 using System.Text;
 using PageExt.Cli;
+using PageExt.Cli.Commands;
 
 namespace PageExt.Analysis.Tests.Cli;
 

@@ -2,6 +2,7 @@ using System.Text;
 using PageExt.Analysis.Tests.Trace;
 using PageExt.Analysis.Trace;
 using PageExt.Cli;
+using PageExt.Cli.Commands;
 
 namespace PageExt.Analysis.Tests.Cli;
 
