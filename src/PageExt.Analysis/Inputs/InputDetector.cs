@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.RegularExpressions;
 using PageExt.Analysis.Dmesg;
+using PageExt.Analysis.Text;
 
 namespace PageExt.Analysis.Inputs;
 

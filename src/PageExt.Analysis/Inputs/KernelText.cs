@@ -1,6 +1,7 @@
 using System.Text;
 using PageExt.Analysis.Dmesg;
 using PageExt.Analysis.Dump;
+using PageExt.Analysis.Text;
 
 namespace PageExt.Analysis.Inputs;
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using PageExt.Analysis.Inputs;
 using PageExt.Analysis.Pictures;
+using PageExt.Analysis.Text;
 
 namespace PageExt.Analysis.Proc;
 

@@ -3,6 +3,7 @@ using PageExt.Analysis.Dump;
 using PageExt.Analysis.Inputs;
 using PageExt.Analysis.Pictures;
 using PageExt.Analysis.Reports;
+using PageExt.Analysis.Text;
 
 namespace PageExt.Analysis.Stacks;
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using PageExt.Analysis.Inputs;
+using PageExt.Analysis.Text;
 
 namespace PageExt.Analysis.Stacks;
 

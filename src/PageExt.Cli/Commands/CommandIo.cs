@@ -2,6 +2,7 @@ using PageExt.Analysis.Dmesg;
 using PageExt.Analysis.Dump;
 using PageExt.Analysis.Inputs;
 using PageExt.Cli.Files;
+using PageExt.Analysis.Text;
 
 namespace PageExt.Cli.Commands;
 

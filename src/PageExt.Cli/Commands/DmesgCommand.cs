@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using PageExt.Analysis.Dmesg;
 using PageExt.Analysis.Inputs;
+using PageExt.Analysis.Text;
 
 namespace PageExt.Cli.Commands;
 

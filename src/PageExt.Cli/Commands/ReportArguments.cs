@@ -5,6 +5,7 @@ using PageExt.Analysis.Inputs;
 using PageExt.Analysis.Reports;
 using PageExt.Analysis.SortOutput;
 using PageExt.Analysis.Stacks;
+using PageExt.Analysis.Text;
 
 namespace PageExt.Cli.Commands;
 

@@ -8,6 +8,7 @@ using PageExt.Analysis.Reports;
 using PageExt.Analysis.SortOutput;
 using PageExt.Analysis.Stacks;
 using PageExt.Cli.Files;
+using PageExt.Analysis.Text;
 
 namespace PageExt.Cli.Commands;
 

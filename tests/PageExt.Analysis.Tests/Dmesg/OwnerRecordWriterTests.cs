@@ -3,6 +3,7 @@ using PageExt.Analysis.Dmesg;
 using PageExt.Analysis.Dump;
 using PageExt.Analysis.Inputs;
 using PageExt.Analysis.Reports;
+using PageExt.Analysis.Text;
 
 namespace PageExt.Analysis.Tests.Dmesg;
 

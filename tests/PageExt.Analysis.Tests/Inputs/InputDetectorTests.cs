@@ -1,5 +1,6 @@
 using System.Text;
 using PageExt.Analysis.Inputs;
+using PageExt.Analysis.Text;
 
 namespace PageExt.Analysis.Tests.Inputs;
 

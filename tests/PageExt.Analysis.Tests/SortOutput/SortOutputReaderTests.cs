@@ -2,6 +2,7 @@ using System.Text;
 using PageExt.Analysis.Inputs;
 using PageExt.Analysis.Reports;
 using PageExt.Analysis.SortOutput;
+using PageExt.Analysis.Text;
 
 namespace PageExt.Analysis.Tests.SortOutput;
 

@@ -1,6 +1,7 @@
 using System.Text;
 using PageExt.Analysis.Inputs;
 using PageExt.Analysis.Stacks;
+using PageExt.Analysis.Text;
 
 namespace PageExt.Analysis.Tests.Stacks;
 

@@ -1,4 +1,4 @@
-namespace PageExt.Analysis.Inputs;
+namespace PageExt.Analysis.Text;
 
 /// <summary>How a line of a kernel text was handled, worst last.</summary>
 internal enum TextSeverity

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace PageExt.Analysis.Inputs;
+namespace PageExt.Analysis.Text;
 
 /// <summary>
 /// Reads a small kernel text (a dmesg, a page_owner_stacks or /proc file) line by line as strings.
