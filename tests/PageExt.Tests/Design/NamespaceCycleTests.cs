@@ -14,6 +14,7 @@ public sealed class NamespaceCycleTests
     [InlineData("PageExt.Analysis")]
     [InlineData("PageExt.Fleet")]
     [InlineData("PageExt.Cli")]
+    [InlineData("PageExt.AspNetCore")]
     public void Assembly_has_no_namespace_cycles(string assembly)
     {
         string path = Path.Combine(AppContext.BaseDirectory, assembly + ".dll");
