@@ -38,6 +38,15 @@ public sealed record BootParameters
     /// <summary><c>debug_pagealloc_max_ranges=</c> (PageExt): cap on page ranges protected at once.</summary>
     public int DebugPageallocMaxRanges { get; init; } = BootParameterTable.DefaultDebugPageallocMaxRanges;
 
+    /// <summary><c>trace_event=</c>: the kmem page events enabled from boot.</summary>
+    public Trace.KmemTraceEvents TraceEvents { get; init; }
+
+    /// <summary><c>trace_options=stacktrace</c>: a stack entry after every event.</summary>
+    public bool TraceStacktrace { get; init; }
+
+    /// <summary><c>trace_buf_size=</c>: bytes of trace ring buffer per CPU (per thread).</summary>
+    public ulong TraceBufSize { get; init; } = BootParameterTable.DefaultTraceBufSize;
+
     /// <summary><c>movablecore=</c>: bytes of memory for ZONE_MOVABLE; 0 when not given.</summary>
     public ulong MovableCoreBytes { get; init; }
 
