@@ -103,11 +103,12 @@ public static class BootParameterTable
             onSet: v => NotEmitted((Trace.KmemTraceEvents)v),
             parseList: ParseTraceEvents, listAllowedText: Trace.TraceEventList.AllowedText),
 
-        new("trace_options", BootParameterKind.List, BootParameterOrigin.Kernel, "nostacktrace",
-            "Trace options, as written to trace_options; `no` before a name clears it. PageExt has `stacktrace`: every " +
-            "event is followed by a `<stack trace>` entry whose ` => ` frames are page_owner's canonical stack " +
-            "(with +0xoffset/0xsize, as the kernel's sym-offset option prints them).",
-            (p, v) => p with { TraceStacktrace = v != 0 }, p => p.TraceStacktrace ? Trace.TraceOptionList.StackTrace : null,
+        new("trace_options", BootParameterKind.List, BootParameterOrigin.Kernel, "",
+            "Trace options, as written to trace_options; `no` before a name clears it. PageExt has two: `stacktrace`, " +
+            "after which every event is followed by a `<stack trace>` entry whose ` => ` frames are page_owner's " +
+            "canonical stack (with +0xoffset/0xsize, as the kernel's sym-offset option prints them), and `record-tgid`, " +
+            "which adds the `(tgid)` column.",
+            (p, v) => p with { TraceOptions = (Trace.TraceOptions)v }, p => Trace.TraceOptionList.Format(p.TraceOptions),
             parseList: ParseTraceOptions, listAllowedText: Trace.TraceOptionList.AllowedText),
 
         new("trace_buf_size", BootParameterKind.Size, BootParameterOrigin.Kernel, KernelStrings.FormatSize(DefaultTraceBufSize),
@@ -179,8 +180,8 @@ public static class BootParameterTable
 
     private static string? ParseTraceOptions(string value, out ulong parsed)
     {
-        string? bad = Trace.TraceOptionList.TryParse(value, out bool stacktrace);
-        parsed = stacktrace ? 1UL : 0UL;
+        string? bad = Trace.TraceOptionList.TryParse(value, out var options);
+        parsed = (ulong)options;
         return bad;
     }
 

@@ -41,8 +41,8 @@ public sealed record BootParameters
     /// <summary><c>trace_event=</c>: the kmem page events enabled from boot.</summary>
     public Trace.KmemTraceEvents TraceEvents { get; init; }
 
-    /// <summary><c>trace_options=stacktrace</c>: a stack entry after every event.</summary>
-    public bool TraceStacktrace { get; init; }
+    /// <summary><c>trace_options=</c>: stacktrace (a stack entry after every event) and record-tgid.</summary>
+    public Trace.TraceOptions TraceOptions { get; init; }
 
     /// <summary><c>trace_buf_size=</c>: bytes of trace ring buffer per CPU (per thread).</summary>
     public ulong TraceBufSize { get; init; } = BootParameterTable.DefaultTraceBufSize;

@@ -43,6 +43,9 @@ internal static class FtraceText
 
     private const int FlushChars = 1 << 16;
 
+    /// <summary>The width of record-tgid's "(%7d) " column.</summary>
+    private const int TgidColumnWidth = 10;
+
     public static long Write(TextWriter output, KmemTrace trace)
     {
         var buffers = trace.Buffers;
@@ -58,7 +61,7 @@ internal static class FtraceText
         }
 
         var text = new StringBuilder(FlushChars + 4096);
-        AppendHeader(text, inBuffer, written, buffers.Count);
+        AppendHeader(text, inBuffer, written, buffers.Count, trace.RecordTgid);
         var gfpNames = new Dictionary<uint, string>();
         var stacks = new Dictionary<uint, string>();
         var next = new int[buffers.Count];
@@ -81,12 +84,12 @@ internal static class FtraceText
             }
 
             ref readonly var record = ref buffer.Get(next[cpu]);
-            AppendContext(text, buffer, record.TimestampNs);
+            AppendContext(text, buffer, record.TimestampNs, trace.RecordTgid);
             AppendEvent(text, record, gfpNames);
             entries++;
             if (record.StackHandle != 0 && trace.Depot is { } depot)
             {
-                AppendContext(text, buffer, record.TimestampNs);
+                AppendContext(text, buffer, record.TimestampNs, trace.RecordTgid);
                 text.Append(StackTraceMarker).Append('\n');
                 text.Append(Frames(depot, record.StackHandle, stacks));
                 entries++;
@@ -109,30 +112,36 @@ internal static class FtraceText
         return entries;
     }
 
-    /// <summary>The header of the trace file with the nop tracer and irq-info (the v5.15+ legend).</summary>
-    private static void AppendHeader(StringBuilder text, long entriesInBuffer, long entriesWritten, int cpus)
+    /// <summary>The header of the trace file with the nop tracer and irq-info (the v5.15+ legend; record-tgid moves it right).</summary>
+    private static void AppendHeader(StringBuilder text, long entriesInBuffer, long entriesWritten, int cpus, bool tgid)
     {
+        string pad = tgid ? new string(' ', TgidColumnWidth) : string.Empty;
         text.Append("# tracer: nop\n#\n")
             .Append(CultureInfo.InvariantCulture, $"# entries-in-buffer/entries-written: {entriesInBuffer}/{entriesWritten}   #P:{cpus}\n")
             .Append("#\n")
-            .Append("#                                _-----=> irqs-off/BH-disabled\n")
-            .Append("#                               / _----=> need-resched\n")
-            .Append("#                              | / _---=> hardirq/softirq\n")
-            .Append("#                              || / _--=> preempt-depth\n")
-            .Append("#                              ||| / _-=> migrate-disable\n")
-            .Append("#                              |||| /     delay\n")
-            .Append("#           TASK-PID     CPU#  |||||  TIMESTAMP  FUNCTION\n")
-            .Append("#              | |         |   |||||     |         |\n");
+            .Append("#                               ").Append(pad).Append(" _-----=> irqs-off/BH-disabled\n")
+            .Append("#                               ").Append(pad).Append("/ _----=> need-resched\n")
+            .Append("#                              ").Append(pad).Append("| / _---=> hardirq/softirq\n")
+            .Append("#                              ").Append(pad).Append("|| / _--=> preempt-depth\n")
+            .Append("#                              ").Append(pad).Append("||| / _-=> migrate-disable\n")
+            .Append("#                              ").Append(pad).Append("|||| /     delay\n")
+            .Append(tgid ? "#           TASK-PID     TGID     CPU#  |||||  TIMESTAMP  FUNCTION\n" : "#           TASK-PID     CPU#  |||||  TIMESTAMP  FUNCTION\n")
+            .Append(tgid ? "#              | |         |        |   |||||     |         |\n" : "#              | |         |   |||||     |         |\n");
     }
 
-    /// <summary>trace_print_context(): "%16s-%-7d [%03d] FLAGS %5lu.%06lu: ".</summary>
-    private static void AppendContext(StringBuilder text, TraceBuffer buffer, ulong timestampNs)
+    /// <summary>trace_print_context(): "%16s-%-7d ", with record-tgid "(%7d) ", then "[%03d] FLAGS %5lu.%06lu: ".</summary>
+    private static void AppendContext(StringBuilder text, TraceBuffer buffer, ulong timestampNs, bool tgid)
     {
         string comm = buffer.Comm;
         text.Append(' ', Math.Max(0, 16 - comm.Length)).Append(comm).Append('-');
         int pidStart = text.Length;
         text.Append(buffer.Pid);
         text.Append(' ', Math.Max(0, 7 - (text.Length - pidStart))).Append(' ');
+        if (tgid)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"({buffer.Tgid,7}) ");
+        }
+
         text.Append(CultureInfo.InvariantCulture, $"[{buffer.Cpu:000}] {Flags} {timestampNs / 1_000_000_000,5}.{timestampNs % 1_000_000_000 / 1_000:000000}: ");
     }
 

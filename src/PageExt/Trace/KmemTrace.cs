@@ -59,7 +59,8 @@ public sealed class KmemTrace : IAllocHook, IFreeHook
         _clock = clock;
         _parameters = parameters;
         Events = parameters.TraceEvents;
-        Stacktrace = parameters.TraceStacktrace;
+        Stacktrace = (parameters.TraceOptions & TraceOptions.StackTrace) != 0;
+        RecordTgid = (parameters.TraceOptions & TraceOptions.RecordTgid) != 0;
         _traceAlloc = (Events & KmemTraceEvents.PageAlloc) != 0;
         _traceFree = (Events & KmemTraceEvents.PageFree) != 0;
         _capacity = (int)Math.Max(1, parameters.TraceBufSize / TraceRecord.Bytes);
@@ -72,6 +73,9 @@ public sealed class KmemTrace : IAllocHook, IFreeHook
 
     /// <summary>trace_options=stacktrace.</summary>
     public bool Stacktrace { get; }
+
+    /// <summary>trace_options=record-tgid: the tgid column.</summary>
+    public bool RecordTgid { get; }
 
     /// <summary>True when an emitted event is on: the hook table slot's switch.</summary>
     public bool IsEnabled => _traceAlloc || _traceFree;
@@ -174,7 +178,7 @@ public sealed class KmemTrace : IAllocHook, IFreeHook
                     _stackMode = _clock.Depot is not null ? _clock.StackMode : StackSaver.Resolve(_parameters.PageOwnerStack);
                 }
 
-                buffer = new TraceBuffer(_id, _buffers.Count, _capacity, CurrentTask.Pid, CurrentTask.Comm);
+                buffer = new TraceBuffer(_id, _buffers.Count, _capacity, CurrentTask.Pid, CurrentTask.Tgid, CurrentTask.Comm);
                 _buffers.Add(buffer);
             }
 

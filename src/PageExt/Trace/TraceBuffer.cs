@@ -15,11 +15,12 @@ internal sealed class TraceBuffer
     private TraceRecord[] _records;
     private int _next;
 
-    public TraceBuffer(long ownerId, int cpu, int capacity, int pid, string comm)
+    public TraceBuffer(long ownerId, int cpu, int capacity, int pid, int tgid, string comm)
     {
         OwnerId = ownerId;
         Cpu = cpu;
         Pid = pid;
+        Tgid = tgid;
         Comm = comm;
         _capacity = capacity;
         _records = new TraceRecord[Math.Min(InitialRecords, capacity)];
@@ -32,6 +33,8 @@ internal sealed class TraceBuffer
     public int Cpu { get; }
 
     public int Pid { get; }
+
+    public int Tgid { get; }
 
     public string Comm { get; }
 

@@ -45,9 +45,23 @@ public sealed class KmemTraceTests
                 Assert.Equal(("mm_page_alloc", pfn.Value, 2, "GFP_KERNEL|__GFP_ZERO", 0), (a.Name, a.Pfn, a.Order, a.Gfp, a.Migratetype));
                 Assert.Equal(Tasks.CurrentTask.Pid, a.Pid);
                 Assert.Equal(Tasks.CurrentTask.Comm, a.Comm);
+                Assert.Equal(-1, a.Tgid);
             },
             f => Assert.Equal(("mm_page_free", pfn.Value, 2, (string?)null), (f.Name, f.Pfn, f.Order, f.Gfp)));
         Assert.True(trace.Events[1].TimestampUs >= trace.Events[0].TimestampUs);
+    }
+
+    [Fact]
+    public void Record_tgid_adds_the_tgid_column_after_comm_pid()
+    {
+        using var m = TestMachines.Boot(cmdline: "trace_options=record-tgid " + AllEvents);
+        Assert.True(m.TryAllocPages(GfpFlags.Kernel, 0, out _));
+
+        string text = TraceOf(m);
+        var e = TraceText.Parse(text).Events.Single();
+        Assert.Equal((Tasks.CurrentTask.Pid, Tasks.CurrentTask.Tgid), (e.Pid, e.Tgid));
+        Assert.Contains($"-{e.Pid,-7} ({e.Tgid,7}) [000] ..... ", text, StringComparison.Ordinal);
+        Assert.Contains("#           TASK-PID     TGID     CPU#  |||||  TIMESTAMP  FUNCTION", text, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -153,5 +167,21 @@ public sealed class KmemTraceTests
         Assert.Equal(2, trace.Events.Select(e => e.Pid).Distinct().Count());
         Assert.Equal(trace.Events.Select(e => e.TimestampUs).Order(), trace.Events.Select(e => e.TimestampUs));
         Assert.Empty(trace.Replay());
+    }
+
+    [Fact]
+    public void Writing_the_trace_of_a_disposed_machine_is_refused_with_ObjectDisposedException()
+    {
+        var m = TestMachines.Boot(cmdline: AllEvents);
+        Assert.True(m.TryAllocPages(GfpFlags.Kernel, 0, out _));
+        m.Dispose();
+        Assert.Throws<ObjectDisposedException>(() => m.Trace.Write(new StringWriter()));
+    }
+
+    [Fact]
+    public void Writing_the_trace_to_null_is_refused_with_ArgumentNullException()
+    {
+        using var m = TestMachines.Boot(cmdline: AllEvents);
+        Assert.Throws<ArgumentNullException>(() => m.Trace.Write(null!));
     }
 }

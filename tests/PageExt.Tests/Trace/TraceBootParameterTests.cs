@@ -45,21 +45,23 @@ public sealed class TraceBootParameterTests
     }
 
     [Theory]
-    [InlineData("trace_options=stacktrace", true)]
-    [InlineData("trace_options=nostacktrace", false)]
-    [InlineData("trace_options=stacktrace,nostacktrace", false)]
-    [InlineData("trace_options=nostacktrace,stacktrace", true)]
-    [InlineData("", false)]
-    public void Trace_options_applies_stacktrace_and_its_no_form_in_order(string commandLine, bool stacktrace)
+    [InlineData("trace_options=stacktrace", TraceOptions.StackTrace)]
+    [InlineData("trace_options=nostacktrace", TraceOptions.None)]
+    [InlineData("trace_options=stacktrace,nostacktrace", TraceOptions.None)]
+    [InlineData("trace_options=nostacktrace,stacktrace", TraceOptions.StackTrace)]
+    [InlineData("trace_options=record-tgid,stacktrace", TraceOptions.StackTrace | TraceOptions.RecordTgid)]
+    [InlineData("trace_options=record-tgid,norecord-tgid", TraceOptions.None)]
+    [InlineData("", TraceOptions.None)]
+    public void Trace_options_applies_each_option_and_its_no_form_in_order(string commandLine, TraceOptions expected)
     {
-        Assert.Equal(stacktrace, BootCommandLine.ParseOrThrow(commandLine).TraceStacktrace);
+        Assert.Equal(expected, BootCommandLine.ParseOrThrow(commandLine).TraceOptions);
     }
 
     [Fact]
     public void Trace_options_refuses_an_option_it_does_not_have()
     {
         var e = Assert.Throws<BootParameterException>(() => BootCommandLine.ParseOrThrow("trace_options=stacktrace,sym-addr"));
-        Assert.Equal("trace_options: 'sym-addr' not understood; allowed comma-separated stacktrace or nostacktrace", Assert.Single(e.Errors).Message);
+        Assert.Equal("trace_options: 'sym-addr' not understood; allowed comma-separated stacktrace, record-tgid, each with an optional no prefix", Assert.Single(e.Errors).Message);
     }
 
     [Theory]
@@ -81,6 +83,7 @@ public sealed class TraceBootParameterTests
 
     [Theory]
     [InlineData("trace_event=kmem trace_options=stacktrace trace_buf_size=16M", "trace_event=kmem:* trace_options=stacktrace trace_buf_size=16M")]
+    [InlineData("trace_options=record-tgid,stacktrace", "trace_options=stacktrace,record-tgid")]
     [InlineData("trace_event=mm_page_free,mm_page_alloc", "trace_event=kmem:mm_page_alloc,kmem:mm_page_free")]
     public void The_effective_settings_print_the_trace_parameters_so_they_parse_back(string commandLine, string expected)
     {

@@ -59,6 +59,7 @@ internal sealed partial class TraceText
             events.Add(new TraceEvent(
                 m.Groups["comm"].Value.TrimStart(),
                 int.Parse(m.Groups["pid"].Value, CultureInfo.InvariantCulture),
+                m.Groups["tgid"].Success ? int.Parse(m.Groups["tgid"].Value, CultureInfo.InvariantCulture) : -1,
                 int.Parse(m.Groups["cpu"].Value, CultureInfo.InvariantCulture),
                 (long.Parse(m.Groups["s"].Value, CultureInfo.InvariantCulture) * 1_000_000) + long.Parse(m.Groups["us"].Value, CultureInfo.InvariantCulture),
                 e.Groups["name"].Value,
@@ -107,11 +108,11 @@ internal sealed partial class TraceText
         return held;
     }
 
-    [GeneratedRegex(@"^(?<comm>[ \S]{16})-(?<pid>\d+) +\[(?<cpu>\d{3})\] \.{5} +(?<s>\d+)\.(?<us>\d{6}): (?<body>.*)$")]
+    [GeneratedRegex(@"^(?<comm>[ \S]{16})-(?<pid>\d+) +(?:\( *(?<tgid>\d+)\) )?\[(?<cpu>\d{3})\] \.{5} +(?<s>\d+)\.(?<us>\d{6}): (?<body>.*)$")]
     private static partial Regex Context();
 
     [GeneratedRegex(@"^(?<name>mm_page_alloc|mm_page_free): page=(?<page>[0-9a-f]{16}) pfn=0x(?<pfn>[0-9a-f]+) order=(?<order>\d+)(?: migratetype=(?<mt>\d) gfp_flags=(?<gfp>\S+))?$")]
     private static partial Regex Event();
 }
 
-internal sealed record TraceEvent(string Comm, int Pid, int Cpu, long TimestampUs, string Name, ulong Pfn, int Order, int Migratetype, string? Gfp, List<string> Stack);
+internal sealed record TraceEvent(string Comm, int Pid, int Tgid, int Cpu, long TimestampUs, string Name, ulong Pfn, int Order, int Migratetype, string? Gfp, List<string> Stack);
