@@ -104,8 +104,8 @@ public sealed class KmemTrace : IAllocHook, IFreeHook
     /// <exception cref="ObjectDisposedException">The machine is disposed.</exception>
     public long Write(TextWriter output)
     {
-        ArgumentNullException.ThrowIfNull(output);
         using var operation = Allocator.EnterOperation();
+        ArgumentNullException.ThrowIfNull(output);
         return FtraceText.Write(output, this);
     }
 
@@ -178,7 +178,9 @@ public sealed class KmemTrace : IAllocHook, IFreeHook
                     _stackMode = _clock.Depot is not null ? _clock.StackMode : StackSaver.Resolve(_parameters.PageOwnerStack);
                 }
 
-                buffer = new TraceBuffer(_id, _buffers.Count, _capacity, CurrentTask.Pid, CurrentTask.Tgid, CurrentTask.Comm);
+                // The comm page_owner stores (printable ASCII, '?' for the rest), so a thread name
+                // with a newline cannot break a trace line, and the trace names tasks as the dump does.
+                buffer = new TraceBuffer(_id, _buffers.Count, _capacity, CurrentTask.Pid, CurrentTask.Tgid, CurrentTask.CommAsBytes.ToString());
                 _buffers.Add(buffer);
             }
 

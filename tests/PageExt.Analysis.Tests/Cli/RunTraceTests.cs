@@ -55,7 +55,7 @@ public sealed partial class RunTraceTests : IDisposable
 
 #if PAGEEXT_TRACE_READER
     // Enable at merge, once `pageext trace` (src/PageExt.Analysis/Trace) is on main: delete this #if
-    // and its #endif. Checked by hand against the reader's branch: 6138 of 6138 records equal.
+    // and its #endif. It passes on this branch merged with the reader's (trace at 38cfdc8).
 
     /// <summary>
     /// The round trip: the run's trace, replayed by `pageext trace`, gives the run's own page_owner

@@ -65,6 +65,22 @@ public sealed class KmemTraceTests
     }
 
     [Fact]
+    public void A_thread_name_with_a_newline_and_non_ascii_is_written_as_page_owners_comm_and_keeps_the_line_whole()
+    {
+        using var m = TestMachines.Boot(cmdline: "page_owner=on " + AllEvents);
+        Pfn pfn = default;
+        var thread = new Thread(() => m.TryAllocPages(GfpFlags.Kernel, 0, out pfn)) { Name = "bad\nname w\u00f6" };
+        thread.Start();
+        thread.Join();
+        var dump = new StringWriter { NewLine = "\n" };
+        PageOwnerDump.Write(dump, m.PageOwner);
+
+        var e = TraceText.Parse(TraceOf(m)).Events.Single();
+        Assert.Equal("bad?name w?", e.Comm);
+        Assert.Equal(DumpText.Parse(dump.ToString())[pfn.Value].Comm, e.Comm);
+    }
+
+    [Fact]
     public void Only_the_events_named_on_the_command_line_are_written()
     {
         using var m = TestMachines.Boot(cmdline: "trace_event=mm_page_free");
