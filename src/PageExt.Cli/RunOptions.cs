@@ -26,6 +26,9 @@ internal sealed class RunOptions
 
     public string? Log { get; private init; }
 
+    /// <summary>The kmem trace events the run recorded (trace_event=), in ftrace's text format.</summary>
+    public string? Trace { get; private init; }
+
     /// <summary>The HTML report of the machine after the workload: its page_owner records, every pageblock and buddyinfo.</summary>
     public string? Report { get; private init; }
 
@@ -47,6 +50,7 @@ internal sealed class RunOptions
         private readonly Option<string> _buddyInfo = File("--buddyinfo", "Write /proc/buddyinfo to PATH");
         private readonly Option<string> _vmStat = File("--vmstat", "Write /proc/vmstat's allocator counters (nr_free_pages, pgalloc_*, pgfree) to PATH");
         private readonly Option<string> _log = File("--log", "Write the kernel log (dmesg) to PATH");
+        private readonly Option<string> _trace = File("--trace", "Write the kmem trace events (trace_event= on the command line) to PATH as /sys/kernel/tracing/trace prints them");
         private readonly Option<string> _report = File("--report", "Write the HTML report of the live machine (flame graph, tables, memory map, buddyinfo) to PATH");
 
         public Set()
@@ -56,7 +60,7 @@ internal sealed class RunOptions
 
         public void AddTo(Command command)
         {
-            foreach (var option in new Option[] { _workload, _record, _pageOwner, _format, _stacks, _threshold, _pageTypeInfo, _buddyInfo, _vmStat, _log, _report })
+            foreach (var option in new Option[] { _workload, _record, _pageOwner, _format, _stacks, _threshold, _pageTypeInfo, _buddyInfo, _vmStat, _log, _trace, _report })
             {
                 command.Options.Add(option);
             }
@@ -74,6 +78,7 @@ internal sealed class RunOptions
             BuddyInfo = parsed.GetValue(_buddyInfo),
             VmStat = parsed.GetValue(_vmStat),
             Log = parsed.GetValue(_log),
+            Trace = parsed.GetValue(_trace),
             Report = parsed.GetValue(_report),
         };
 

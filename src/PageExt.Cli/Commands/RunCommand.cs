@@ -26,7 +26,8 @@ internal sealed class RunCommand : ICliCommand
         return command.WithExamples(
             ("pageext run --cmdline \"page_owner=on\" --page-owner dump.txt", "the built-in workload's page_owner dump"),
             ("pageext run --cmdline \"page_owner=on\" --workload my.workload --page-owner-stacks -", "replay a workload file, print page_owner_stacks"),
-            ("pageext run --steps 20000 --record demo.workload", "record the built-in workload to edit and replay it"));
+            ("pageext run --steps 20000 --record demo.workload", "record the built-in workload to edit and replay it"),
+            ("pageext run --cmdline \"trace_event=kmem trace_options=stacktrace\" --trace trace.txt", "the kmem page events of the built-in workload, with stacks"));
     }
 
     private static int Run(MachineOptions machineOptions, RunOptions options, CliContext context)
@@ -46,6 +47,7 @@ internal sealed class RunCommand : ICliCommand
                 ("--buddyinfo", options.BuddyInfo),
                 ("--vmstat", options.VmStat),
                 ("--log", options.Log),
+                ("--trace", options.Trace),
                 ("--report", options.Report),
             ],
             [options.Workload],
@@ -78,6 +80,11 @@ internal sealed class RunCommand : ICliCommand
         if ((options.PageOwner is not null || options.PageOwnerStacks is not null) && !machine.PageOwner.IsEnabled)
         {
             throw new CliException("--page-owner and --page-owner-stacks need page_owner=on on the command line (--cmdline \"page_owner=on\")");
+        }
+
+        if (options.Trace is not null && !machine.Trace.IsEnabled)
+        {
+            throw new CliException("--trace needs a kmem page event on the command line (--cmdline \"trace_event=kmem:mm_page_alloc,kmem:mm_page_free\")");
         }
 
         var record = Output("--record");
@@ -148,6 +155,11 @@ internal sealed class RunCommand : ICliCommand
         if (Output("--log") is { } log2)
         {
             log2.Writer.Write(string.Join('\n', machine.Log.Lines) + "\n");
+        }
+
+        if (Output("--trace") is { } trace)
+        {
+            machine.Trace.Write(trace.Writer);
         }
 
         if (Output("--report") is { } report)

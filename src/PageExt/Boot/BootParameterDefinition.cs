@@ -14,6 +14,8 @@ public sealed class BootParameterDefinition
     private readonly Func<BootParameters, string?> _show;
     private readonly Func<ulong, string?>? _onSet;
     private readonly string[] _words;
+    private readonly ListParser? _parseList;
+    private readonly string? _listAllowedText;
 
     internal BootParameterDefinition(
         string name,
@@ -26,7 +28,9 @@ public sealed class BootParameterDefinition
         ulong min = 0,
         ulong max = ulong.MaxValue,
         string[]? words = null,
-        Func<ulong, string?>? onSet = null)
+        Func<ulong, string?>? onSet = null,
+        ListParser? parseList = null,
+        string? listAllowedText = null)
     {
         Name = name;
         Kind = kind;
@@ -39,7 +43,15 @@ public sealed class BootParameterDefinition
         _apply = apply;
         _show = show;
         _onSet = onSet;
+        _parseList = parseList;
+        _listAllowedText = listAllowedText;
     }
+
+    /// <summary>
+    /// Reads a <see cref="BootParameterKind.List"/> value into one number; returns null on success,
+    /// else the entries it could not read, quoted (the message adds the parameter and what it allows).
+    /// </summary>
+    internal delegate string? ListParser(string value, out ulong parsed);
 
     /// <summary>The canonical spelling, with underscores ('-' matches '_' when parsing).</summary>
     public string Name { get; }
@@ -69,6 +81,7 @@ public sealed class BootParameterDefinition
         BootParameterKind.Bool => "on|off (kstrtobool: y/Y/1/t/T/on true, n/N/0/f/F/off false)",
         BootParameterKind.UInt => Min.ToString(CultureInfo.InvariantCulture) + ".." + Max.ToString(CultureInfo.InvariantCulture),
         BootParameterKind.Word => string.Join('|', _words),
+        BootParameterKind.List => _listAllowedText ?? "a comma-separated list",
         BootParameterKind.Size => "<n>[K|M|G|T|P|E]" + (Max == ulong.MaxValue
             ? (Min > 0 ? ", at least " + KernelStrings.FormatSize(Min) : string.Empty)
             : ", " + KernelStrings.FormatSize(Min) + ".." + KernelStrings.FormatSize(Max)),
@@ -122,6 +135,10 @@ public sealed class BootParameterDefinition
                 }
 
                 return parsed < Min || parsed > Max ? $"{Name}: '{value}' is out of range; allowed {AllowedText}" : null;
+
+            case BootParameterKind.List:
+                string? bad = _parseList!(value, out parsed);
+                return bad is null ? null : $"{Name}: {bad} not understood; allowed {AllowedText}";
 
             case BootParameterKind.Word:
                 int index = Array.IndexOf(_words, value);

@@ -17,4 +17,7 @@ public enum BootParameterKind
 
     /// <summary>A bare switch: any value, or none, is accepted and ignored.</summary>
     Flag,
+
+    /// <summary>A comma-separated list, read by the row's own parser (trace_event=, trace_options=).</summary>
+    List,
 }

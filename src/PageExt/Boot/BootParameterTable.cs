@@ -19,6 +19,12 @@ public static class BootParameterTable
     /// <summary>DEPOT_MAX_POOLS: 8192 pools of 16 KiB, 128 MiB of stacks.</summary>
     public const int DefaultStackDepotMaxPools = 8192;
 
+    /// <summary>TRACE_BUF_SIZE_DEFAULT: the kernel's ring buffer size per CPU.</summary>
+    public const int DefaultTraceBufSize = 1441792;
+
+    /// <summary>The largest trace_buf_size= PageExt takes: 1 GiB per CPU (per thread) of records.</summary>
+    public const ulong MaxTraceBufSize = 1UL << 30;
+
     private static readonly string[] s_stackModeWords = ["fp", "managed", "caller", "off"];
 
     /// <summary>The parameters, in the order they are documented and printed.</summary>
@@ -81,6 +87,29 @@ public static class BootParameterTable
             (p, v) => p with { DebugPageallocMaxRanges = (int)v }, p => Number(p.DebugPageallocMaxRanges),
             min: 0, max: DebugPageAllocSettings.MaxProtectedRangesLimit),
 
+        new("trace_event", BootParameterKind.List, BootParameterOrigin.Kernel, "",
+            "Enable kmem page trace events from boot, in the set_event file's syntax: `kmem:mm_page_alloc,kmem:mm_page_free`, " +
+            "`kmem:*` or `kmem` for all of them. PageExt's allocator emits mm_page_alloc and mm_page_free (its hook table " +
+            "has no point for the other four kmem page events, which are accepted and logged as not emitted). The events " +
+            "go to a per-thread ring buffer that `pageext run --trace FILE` writes in ftrace's text format.",
+            (p, v) => p with { TraceEvents = (KmemTraceEvents)v }, p => p.TraceEvents == KmemTraceEvents.None ? null : TraceEventList.Format(p.TraceEvents),
+            onSet: v => NotEmitted((KmemTraceEvents)v),
+            parseList: ParseTraceEvents, listAllowedText: TraceEventList.AllowedText),
+
+        new("trace_options", BootParameterKind.List, BootParameterOrigin.Kernel, "",
+            "Trace options, as written to trace_options; `no` before a name clears it. PageExt has two: `stacktrace`, " +
+            "after which every event is followed by a `<stack trace>` entry whose ` => ` frames are page_owner's " +
+            "canonical stack (with +0xoffset/0xsize, as the kernel's sym-offset option prints them), and `record-tgid`, " +
+            "which adds the `(tgid)` column.",
+            (p, v) => p with { TraceOptions = (TraceOptions)v }, p => TraceOptionList.Format(p.TraceOptions),
+            parseList: ParseTraceOptions, listAllowedText: TraceOptionList.AllowedText),
+
+        new("trace_buf_size", BootParameterKind.Size, BootParameterOrigin.Kernel, KernelStrings.FormatSize(DefaultTraceBufSize),
+            "Trace ring buffer size per CPU (in PageExt, per thread), 32 bytes per event. When it is full the oldest " +
+            "events are overwritten, as in the kernel, and the trace's header says how many were lost.",
+            (p, v) => p with { TraceBufSize = v }, p => p.TraceBufSize == DefaultTraceBufSize ? null : Size(p.TraceBufSize),
+            min: 4096, max: MaxTraceBufSize),
+
         new("movablecore", BootParameterKind.Size, BootParameterOrigin.Kernel, "0",
             "Memory for ZONE_MOVABLE, which holds only movable allocations. The kernel's `nn%` form is not accepted.",
             (p, v) => p with { MovableCoreBytes = v }, p => Size(p.MovableCoreBytes)),
@@ -133,6 +162,28 @@ public static class BootParameterTable
         }
 
         return sb.ToString();
+    }
+
+    private static string? ParseTraceEvents(string value, out ulong parsed)
+    {
+        string? bad = TraceEventList.TryParse(value, out var events);
+        parsed = (ulong)events;
+        return bad;
+    }
+
+    private static string? ParseTraceOptions(string value, out ulong parsed)
+    {
+        string? bad = TraceOptionList.TryParse(value, out var options);
+        parsed = (ulong)options;
+        return bad;
+    }
+
+    private static string? NotEmitted(KmemTraceEvents events)
+    {
+        var missing = events & ~KmemTraceEvents.Emitted;
+        return missing == KmemTraceEvents.None
+            ? null
+            : $"trace_event: {string.Join(", ", TraceEventList.Events.Where(e => (missing & e.Event) != 0).Select(e => e.Name))} not emitted: PageExt's allocator has no hook point for them";
     }
 
     internal static bool NamesEqual(string canonical, ReadOnlySpan<char> name)

@@ -39,6 +39,15 @@ public sealed record BootParameters
     /// <summary><c>debug_pagealloc_max_ranges=</c> (PageExt): cap on page ranges protected at once.</summary>
     public int DebugPageallocMaxRanges { get; init; } = DebugPageAllocSettings.DefaultMaxProtectedRanges;
 
+    /// <summary><c>trace_event=</c>: the kmem page events enabled from boot.</summary>
+    public KmemTraceEvents TraceEvents { get; init; }
+
+    /// <summary><c>trace_options=</c>: stacktrace (a stack entry after every event) and record-tgid.</summary>
+    public TraceOptions TraceOptions { get; init; }
+
+    /// <summary><c>trace_buf_size=</c>: bytes of trace ring buffer per CPU (per thread).</summary>
+    public ulong TraceBufSize { get; init; } = BootParameterTable.DefaultTraceBufSize;
+
     /// <summary><c>movablecore=</c>: bytes of memory for ZONE_MOVABLE; 0 when not given.</summary>
     public ulong MovableCoreBytes { get; init; }
 

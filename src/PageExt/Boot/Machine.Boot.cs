@@ -163,6 +163,7 @@ public sealed partial class Machine
         [
             .. DebugPageAlloc.AllocatorClients,
             PageOwner,
+            Trace = new Trace.KmemTrace(PageOwner, Parameters),
         ];
     }
 

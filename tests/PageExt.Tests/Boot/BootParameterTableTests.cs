@@ -10,7 +10,7 @@ public class BootParameterTableTests
         Assert.Equal(
             ["page_owner", "debug_pagealloc", "debug_guardpage_minorder", "page_poison", "disable_debug_pagealloc",
              "stack_depot_disable", "stack_depot_max_pools", "page_owner_stack", "debug_pagealloc_max_ranges",
-             "movablecore", "cma", "mem"],
+             "trace_event", "trace_options", "trace_buf_size", "movablecore", "cma", "mem"],
             BootParameterTable.All.Select(d => d.Name));
     }
 
@@ -21,7 +21,7 @@ public class BootParameterTableTests
         Assert.Equal(BootParameterOrigin.Project, origins["page_owner_stack"]);
         Assert.Equal(BootParameterOrigin.Project, origins["debug_pagealloc_max_ranges"]);
         Assert.Equal(BootParameterOrigin.Seed2014, origins["disable_debug_pagealloc"]);
-        Assert.Equal(9, origins.Values.Count(o => o == BootParameterOrigin.Kernel));
+        Assert.Equal(12, origins.Values.Count(o => o == BootParameterOrigin.Kernel));
         Assert.All(
             BootParameterTable.All.Where(d => d.Origin == BootParameterOrigin.Project),
             d => Assert.StartsWith("PageExt addition", d.Description, StringComparison.Ordinal));

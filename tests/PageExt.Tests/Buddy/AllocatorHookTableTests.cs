@@ -116,7 +116,7 @@ public sealed class AllocatorHookTableTests
     {
         using var m = TestMachines.Boot(cmdline: "page_owner=on page_poison=1");
 
-        Assert.Equal(["debug_guardpage: off", "page_poisoning: on", "page_owner: on"], m.Hooks.Slots.Select(s => s.ToString()));
+        Assert.Equal(["debug_guardpage: off", "page_poisoning: on", "page_owner: on", "trace_event: off"], m.Hooks.Slots.Select(s => s.ToString()));
         Assert.True(m.Hooks.IsEnabled("page_owner"));
         Assert.False(m.Hooks.IsEnabled("debug_guardpage"));
     }

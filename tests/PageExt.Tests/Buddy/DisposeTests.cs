@@ -219,6 +219,7 @@ public class DisposeTests
             [typeof(MemoryHotplug)] = machine.Hotplug,
             [typeof(global::PageExt.PageOwner.PageOwner)] = machine.PageOwner,
             [typeof(global::PageExt.DebugPageAlloc.DebugPageAllocFeature)] = machine.DebugPageAlloc!,
+            [typeof(global::PageExt.Trace.KmemTrace)] = machine.Trace,
         };
         var owner = machine.PageOwner;
         machine.Dispose();
@@ -232,6 +233,7 @@ public class DisposeTests
             "DebugPageAllocFeature.Settings", "DebugPageAllocFeature.Clients", "DebugPageAllocFeature.DebugPageallocEnabled",
             "DebugPageAllocFeature.PagePoisonEnabled", "DebugPageAllocFeature.GuardPageMinOrder", "DebugPageAllocFeature.PageDetails",
             "DebugPageAllocFeature.Create",
+            "KmemTrace.Name", "KmemTrace.Events", "KmemTrace.Stacktrace", "KmemTrace.RecordTgid", "KmemTrace.IsEnabled", "KmemTrace.BufferEvents",
         ];
 
         var checkedMembers = new List<string>();

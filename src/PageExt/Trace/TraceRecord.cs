@@ -1,0 +1,36 @@
+using System.Runtime.InteropServices;
+
+namespace PageExt.Trace;
+
+/// <summary>
+/// One event in a per-CPU ring buffer, in binary, as the kernel's ring buffer keeps its entries
+/// (TP_STRUCT__entry): the text is made only when the trace is read. The task and CPU are the
+/// buffer's, so they are not repeated here. 32 bytes.
+/// </summary>
+[StructLayout(LayoutKind.Sequential, Size = Bytes)]
+internal struct TraceRecord
+{
+    /// <summary>The size <c>trace_buf_size=</c> is divided by.</summary>
+    public const int Bytes = 32;
+
+    /// <summary>The machine's clock (page_owner's local_clock()), ns since boot.</summary>
+    public ulong TimestampNs;
+
+    public ulong Pfn;
+
+    public uint Gfp;
+
+    /// <summary>The stack's depot handle when stacktrace is on; 0 (invalid) for none.</summary>
+    public uint StackHandle;
+
+    public TraceEventKind Kind;
+
+    public byte Order;
+}
+
+/// <summary>The events a record can hold: those <see cref="KmemTraceEvents.Emitted"/> names.</summary>
+internal enum TraceEventKind : byte
+{
+    PageAlloc,
+    PageFree,
+}
