@@ -8,15 +8,17 @@ using Old = baseline::PageExt;
 namespace PageExt.Benchmarks.Buddy;
 
 /// <summary>
-/// The allocation pair on one thread through today's hook table against the library at
-/// <c>BaselineRevision</c> (its hook array and guard observer), in one run: with no feature on
-/// (the PageExtOff path: the allocator holds no table and tests one flag) and with page_owner on
-/// (every pair goes through the table's alloc and free arrays). Each loop is the benchmark method
-/// itself, as in <see cref="AllocFreePairBenchmarks"/>.
+/// The allocation pair on one thread, today's library against the library at
+/// <c>BaselineRevision</c> (compiled beside it as PageExt.Baseline), in one run: what a change to
+/// the fast path costs (the Dispose guard, the hook table, the vm event counters were each measured
+/// so, against the revision before them). With no feature on, and with page_owner on, where every
+/// pair goes through the hook table's alloc and free arrays. Each loop is the benchmark method
+/// itself, as in <see cref="AllocFreePairBenchmarks"/>, so both are inlined the way a caller's loop
+/// would be.
 /// </summary>
 [MedianColumn]
 [MemoryDiagnoser]
-public class HookTableBenchmarks
+public class AgainstBaselineBenchmarks
 {
     private const int Pairs = 1 << 16;
     private Machine _machine = null!;
@@ -43,7 +45,7 @@ public class HookTableBenchmarks
     }
 
     [Benchmark(Baseline = true, OperationsPerInvoke = Pairs)]
-    public void Before_table()
+    public void Baseline()
     {
         var allocator = _baseline.Allocator;
         int order = Order;
@@ -55,7 +57,7 @@ public class HookTableBenchmarks
     }
 
     [Benchmark(OperationsPerInvoke = Pairs)]
-    public void With_table()
+    public void Today()
     {
         var allocator = _machine.Allocator;
         int order = Order;
@@ -66,8 +68,11 @@ public class HookTableBenchmarks
         }
     }
 
-    /// <summary>The baseline once more, measured last, to show how far the shared machine drifted during the run.</summary>
+    /// <summary>
+    /// The baseline once more, measured last: on a shared machine the load drifts during a run, and
+    /// a ratio is only trusted when the baseline measured before and after agree.
+    /// </summary>
     [Benchmark(OperationsPerInvoke = Pairs)]
-    public void Before_table_again() => Before_table();
+    public void Baseline_again() => Baseline();
 }
 #endif
