@@ -48,7 +48,7 @@ public sealed class PageExtMemoryPool : MemoryPool<byte>
     private readonly Machine _machine;
     private readonly ILogger _logger;
 
-    // page_address() as the kernel's direct map computes it: the arena's base plus pfn << PAGE_SHIFT.
+    // page_address() as the kernel's direct map computes it: PAGE_OFFSET plus pfn << PAGE_SHIFT.
     // Machine.PageAddress answers the same, but counts itself in and out of the machine's
     // operations through a counter every core shares, which a rent on the hot path need not.
     private readonly nint _directMap;
@@ -64,8 +64,7 @@ public sealed class PageExtMemoryPool : MemoryPool<byte>
         _machine = machine;
         _logger = logger;
         Owner = owner;
-        var first = machine.PopulatedZones.First().StartPfn;
-        _directMap = machine.PageAddress(first) - (nint)(first.Value << PageSize.Shift);
+        _directMap = machine.Allocator.DirectMapBase;
         _rentedOrder = new byte[checked((int)machine.Memory.MaxPfn)];
     }
 

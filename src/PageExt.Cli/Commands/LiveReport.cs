@@ -1,7 +1,6 @@
 using PageExt.Analysis.Dump;
 using PageExt.Analysis.Pictures;
 using PageExt.Cli.Files;
-using PageExt.PageOwner;
 using PageExt.Views;
 
 namespace PageExt.Cli.Commands;
@@ -16,38 +15,25 @@ internal static class LiveReport
     /// <summary>Writes the report into <paramref name="output"/>, which the caller commits with its other outputs.</summary>
     public static void Write(Machine machine, MemorySnapshot snapshot, OutputFile output, CliContext context)
     {
-        var live = LiveMemoryCapture.Capture(machine, snapshot);
+        var live = LiveMachine.Capture(machine, snapshot);
         var log = new DiagnosticLog();
         PictureTotals totals;
-        string temporary = Path.GetTempFileName();
+        string temporary = "";
         try
         {
-            using var dump = new FileStream(temporary, FileMode.Create, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.DeleteOnClose);
-            if (machine.PageOwner.IsEnabled)
-            {
-                using var writer = new StreamWriter(dump, new System.Text.UTF8Encoding(false), 1 << 16, leaveOpen: true) { NewLine = "\n" };
-                PageOwnerDump.Write(writer, machine.PageOwner);
-            }
-
-            dump.Position = 0;
-            totals = PictureTotals.Load(dump, log);
+            totals = LiveMachine.LoadOwners(machine, log, out temporary);
         }
         catch (IOException e)
         {
-            throw new CliException($"cannot stage the page_owner records for the report in '{temporary}': {e.Message}");
-        }
-        finally
-        {
-            File.Delete(temporary);
+            throw new CliException($"cannot stage the page_owner records for the report in '{(temporary.Length > 0 ? temporary : Path.GetTempPath())}': {e.Message}");
         }
 
         log.WriteTo(context.Stderr, "pageext run: report");
-        long mib = (machine.Zones.Sum(z => z.PresentPages) << Physical.PageSize.Shift) >> 20;
         var data = new ReportData
         {
             Current = totals,
             Live = live,
-            Title = machine.PageOwner.IsEnabled ? $"PageExt machine: {mib} MiB" : $"PageExt machine: {mib} MiB (page_owner off: no stacks)",
+            Title = LiveMachine.Title(machine, "PageExt machine"),
             PageBytes = Physical.PageSize.Bytes,
         };
         ReportCommand.Write(output, data, svg: false);

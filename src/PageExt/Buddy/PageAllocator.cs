@@ -216,6 +216,21 @@ public sealed unsafe partial class PageAllocator
     }
 
     /// <summary>
+    /// PAGE_OFFSET: the address of PFN 0 in the direct map, so that a caller renting pages on a hot
+    /// path computes <c>page_address()</c> as <c>DirectMapBase + (pfn &lt;&lt; PAGE_SHIFT)</c>
+    /// without entering an operation each time. Valid for the pages the caller owns, until the
+    /// machine is disposed.
+    /// </summary>
+    public nint DirectMapBase
+    {
+        get
+        {
+            using var operation = EnterOperation();
+            return (nint)_memory.ArenaBase;
+        }
+    }
+
+    /// <summary>
     /// The bytes of a block the caller allocated with <paramref name="order"/>: every page of it must
     /// be present memory. The caller stops using the span when the machine is disposed.
     /// </summary>

@@ -72,6 +72,15 @@ public class AllocFreeTests
         m.AssertConsistent();
     }
 
+    [Fact]
+    public void Direct_map_base_plus_the_shifted_pfn_is_the_page_address()
+    {
+        using var m = TestMachines.Boot();
+        Assert.True(m.TryAllocPages(GfpFlags.Kernel, 3, out var pfn));
+        Assert.Equal(m.PageAddress(pfn), m.Allocator.DirectMapBase + (nint)(pfn.Value << PageSize.Shift));
+        m.FreePages(pfn, 3);
+    }
+
     [Theory]
     [InlineData(0)]
     [InlineData(3)]
