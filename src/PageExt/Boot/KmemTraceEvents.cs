@@ -28,8 +28,8 @@ public enum KmemTraceEvents : ulong
     /// <summary>mm_page_alloc_extfrag: a fallback to another migrate type's free lists.</summary>
     PageAllocExtfrag = 1 << 5,
 
-    /// <summary>The events PageExt's allocator writes: the two its hook table has points for.</summary>
-    Emitted = PageAlloc | PageFree,
+    /// <summary>The events PageExt's allocator writes: those its hook table has points for.</summary>
+    Emitted = PageAlloc | PageFree | PageAllocZoneLocked | PagePcpuDrain | PageAllocExtfrag,
 
     /// <summary>Every kmem page event the kernel has.</summary>
     All = PageAlloc | PageFree | PageFreeBatched | PageAllocZoneLocked | PagePcpuDrain | PageAllocExtfrag,

@@ -38,9 +38,9 @@ public sealed class TraceBootParameterTests
     [Fact]
     public void Events_the_allocator_has_no_hook_for_are_accepted_and_logged_as_not_emitted()
     {
-        var parse = BootCommandLine.Parse("trace_event=kmem:mm_page_alloc,kmem:mm_page_pcpu_drain");
+        var parse = BootCommandLine.Parse("trace_event=kmem:mm_page_alloc,kmem:mm_page_free_batched");
         Assert.False(parse.HasErrors);
-        Assert.Contains("trace_event: mm_page_pcpu_drain not emitted: PageExt's allocator has no hook point for them", parse.Log);
+        Assert.Contains("trace_event: mm_page_free_batched not emitted: PageExt's allocator has no hook point for them", parse.Log);
         Assert.DoesNotContain(BootCommandLine.Parse("trace_event=kmem:mm_page_alloc").Log, l => l.StartsWith("trace_event", StringComparison.Ordinal));
     }
 
