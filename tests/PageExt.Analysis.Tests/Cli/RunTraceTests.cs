@@ -32,7 +32,33 @@ public sealed partial class RunTraceTests : IDisposable
         var counts = Regex.Match(stderr, @"(?<allocs>\d+) allocations, .* (?<frees>\d+) frees");
         Assert.Equal(int.Parse(counts.Groups["allocs"].Value), lines.Count(l => l.Contains("] ..... ", StringComparison.Ordinal) && l.Contains(": mm_page_alloc: ", StringComparison.Ordinal)));
         Assert.Equal(int.Parse(counts.Groups["frees"].Value), lines.Count(l => l.Contains(": mm_page_free: ", StringComparison.Ordinal)));
-        Assert.Equal(3000, lines.Count(l => l.EndsWith(": <stack trace>", StringComparison.Ordinal)));
+
+        // The first unmovable allocation claims a movable pageblock; every refill takes blocks under the zone lock.
+        Assert.Contains(lines, l => l.Contains(": mm_page_alloc_extfrag: ", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains(": mm_page_alloc_zone_locked: ", StringComparison.Ordinal) && l.EndsWith(" percpu_refill=1", StringComparison.Ordinal));
+        int events = lines.Count(l => l.Contains("] ..... ", StringComparison.Ordinal) && l.Contains(": mm_page_", StringComparison.Ordinal));
+        Assert.Equal(events, lines.Count(l => l.EndsWith(": <stack trace>", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public void Replaying_a_runs_trace_writes_each_of_its_extfrag_events_as_a_fallback_row()
+    {
+        string trace = Path.Combine(_folder, "trace.txt");
+        string csv = Path.Combine(_folder, "fallbacks.csv");
+        var run = Run("run", "--cmdline", "trace_event=kmem:mm_page_alloc,kmem:mm_page_free,kmem:mm_page_alloc_extfrag trace_buf_size=64M", "--steps", "20000", "--trace", trace);
+        Assert.True(run.Exit == 0, run.Stderr);
+        var replay = Run("trace", trace, "-o", Path.Combine(_folder, "dump.txt"), "--extfrag", csv);
+        Assert.True(replay.Exit == 0, replay.Stderr);
+
+        var extfrag = File.ReadLines(trace).Where(l => l.Contains(": mm_page_alloc_extfrag: ", StringComparison.Ordinal)).ToList();
+        var rows = File.ReadAllLines(csv).Skip(1).Select(r => r.Split(',')).ToList();
+        Assert.NotEmpty(extfrag);
+        Assert.Equal(extfrag.Count, rows.Count);
+
+        // The first fallback of a fresh machine is an unmovable request claiming a movable block.
+        Assert.Equal(["Unmovable", "Movable", "0", "1", "Movable", "Unmovable"], rows[0][7..]);
+        Assert.All(rows.Where(r => r[10] == "1"), r => Assert.Equal(r[7], r[12]));
+        Assert.All(rows.Where(r => r[10] == "0"), r => Assert.Equal(r[11], r[12]));
     }
 
     [Fact]
