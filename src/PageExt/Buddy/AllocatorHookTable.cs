@@ -47,6 +47,7 @@ public sealed class AllocatorHookTable
         AllocZoneLocked = [.. on.OfType<IZoneLockedAllocHook>()];
         PcpuDrain = [.. on.OfType<IPcpuDrainHook>()];
         Extfrag = [.. on.OfType<IExtfragHook>()];
+        FreeBatched = [.. on.OfType<IFreeBatchedHook>()];
         var guards = on.OfType<IGuardPageHook>().Where(g => g.GuardMinOrder > 0).ToArray();
         if (guards.Length > 1)
         {
@@ -55,7 +56,7 @@ public sealed class AllocatorHookTable
 
         Guard = guards.FirstOrDefault();
         AnyEnabled = AllocPrepare.Length + Alloc.Length + Free.Length + Split.Length
-            + AllocZoneLocked.Length + PcpuDrain.Length + Extfrag.Length > 0 || Guard is not null;
+            + AllocZoneLocked.Length + PcpuDrain.Length + Extfrag.Length + FreeBatched.Length > 0 || Guard is not null;
     }
 
     /// <summary>Every registered feature, enabled or not, in the order the allocator calls them on allocation.</summary>
@@ -86,6 +87,9 @@ public sealed class AllocatorHookTable
 
     /// <summary>The migrate-type fallback under the zone lock, in registration order.</summary>
     internal IExtfragHook[] Extfrag { get; }
+
+    /// <summary>free_unref_folios(), per block parked, in registration order.</summary>
+    internal IFreeBatchedHook[] FreeBatched { get; }
 
     internal IGuardPageHook? Guard { get; }
 

@@ -7,7 +7,7 @@ namespace PageExt.Buddy;
 /// zone-locked paths. A client implements only the hook interfaces of the points it needs
 /// (<see cref="IAllocPrepareHook"/>, <see cref="IAllocHook"/>, <see cref="IFreeHook"/>,
 /// <see cref="ISplitHook"/>, <see cref="IGuardPageHook"/>, <see cref="IZoneLockedAllocHook"/>,
-/// <see cref="IPcpuDrainHook"/>, <see cref="IExtfragHook"/>) and is
+/// <see cref="IPcpuDrainHook"/>, <see cref="IExtfragHook"/>, <see cref="IFreeBatchedHook"/>) and is
 /// registered once, at boot, in the machine's <see cref="AllocatorHookTable"/>.
 /// <para>
 /// Context for every hook unless it says otherwise: the allocating or freeing thread, no allocator

@@ -53,6 +53,9 @@ public sealed unsafe partial class PageOwner : PageExtClient, IAllocHook, IFreeH
     /// <summary>The origin of a trace stack under mm_page_pcpu_drain: whoever drained, under the function that fires it.</summary>
     internal static readonly StackOrigin DrainOrigin = new(3, ["free_pcppages_bulk"], IsAllocatorFrame);
 
+    /// <summary>The origin of a trace stack under mm_page_free_batched: the batch's caller, under the function that fires it.</summary>
+    internal static readonly StackOrigin BatchFreeOrigin = new(4, ["free_unref_folios"], IsAllocatorFrame);
+
     private readonly PageAllocator _allocator;
     private readonly KernelLog _log;
     private readonly bool _enabled;

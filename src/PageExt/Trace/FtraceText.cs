@@ -147,6 +147,9 @@ internal static class FtraceText
             case TraceEventKind.PageFree:
                 KmemEventText.AppendFree(text, record.Pfn, record.Order);
                 break;
+            case TraceEventKind.PageFreeBatched:
+                KmemEventText.AppendFreeBatched(text, record.Pfn);
+                break;
             case TraceEventKind.PageAllocZoneLocked:
                 KmemEventText.AppendAllocZoneLocked(text, record.Pfn, record.Order, record.Migratetype, record.Flag);
                 break;

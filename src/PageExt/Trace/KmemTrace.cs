@@ -11,7 +11,8 @@ namespace PageExt.Trace;
 /// <summary>
 /// The kmem page trace events (include/trace/events/kmem.h) of PageExt's own allocator, each where
 /// mm/page_alloc.c fires it: mm_page_alloc at the end of __alloc_pages() (after post_alloc_hook),
-/// mm_page_free in free_pages_prepare() (before page_owner's reset), mm_page_alloc_zone_locked in
+/// mm_page_free in free_pages_prepare() (before page_owner's reset), mm_page_free_batched in
+/// free_unref_folios() (<see cref="PageAllocator.ReleasePages"/>), mm_page_alloc_zone_locked in
 /// __rmqueue_smallest(), mm_page_pcpu_drain in free_pcppages_bulk() and mm_page_alloc_extfrag when
 /// an allocation falls back to another migrate type; switched on from boot with
 /// <c>trace_event=</c>, with a stack entry after each event under <c>trace_options=stacktrace</c>.
@@ -35,7 +36,7 @@ namespace PageExt.Trace;
 /// read after the workload, as `pageext run --trace` does.
 /// </para>
 /// </summary>
-public sealed class KmemTrace : IAllocHook, IFreeHook, IZoneLockedAllocHook, IPcpuDrainHook, IExtfragHook
+public sealed class KmemTrace : IAllocHook, IFreeHook, IZoneLockedAllocHook, IPcpuDrainHook, IExtfragHook, IFreeBatchedHook
 {
     private static long s_nextId;
 
@@ -53,6 +54,7 @@ public sealed class KmemTrace : IAllocHook, IFreeHook, IZoneLockedAllocHook, IPc
     private readonly bool _traceZoneLocked;
     private readonly bool _tracePcpuDrain;
     private readonly bool _traceExtfrag;
+    private readonly bool _traceFreeBatched;
     private readonly int _capacity;
     private readonly List<TraceBuffer> _buffers = [];
     private readonly Lock _buffersLock = new();
@@ -72,12 +74,13 @@ public sealed class KmemTrace : IAllocHook, IFreeHook, IZoneLockedAllocHook, IPc
         _traceZoneLocked = (Events & KmemTraceEvents.PageAllocZoneLocked) != 0;
         _tracePcpuDrain = (Events & KmemTraceEvents.PagePcpuDrain) != 0;
         _traceExtfrag = (Events & KmemTraceEvents.PageAllocExtfrag) != 0;
+        _traceFreeBatched = (Events & KmemTraceEvents.PageFreeBatched) != 0;
         _capacity = (int)Math.Max(1, parameters.TraceBufSize / TraceRecord.Bytes);
     }
 
     public string Name => "trace_event";
 
-    /// <summary>The events trace_event= asked for; those outside <see cref="KmemTraceEvents.Emitted"/> never appear.</summary>
+    /// <summary>The events trace_event= asked for.</summary>
     public KmemTraceEvents Events { get; }
 
     /// <summary>trace_options=stacktrace.</summary>
@@ -87,7 +90,7 @@ public sealed class KmemTrace : IAllocHook, IFreeHook, IZoneLockedAllocHook, IPc
     public bool RecordTgid { get; }
 
     /// <summary>True when an emitted event is on: the hook table slot's switch.</summary>
-    public bool IsEnabled => (Events & KmemTraceEvents.Emitted) != 0;
+    public bool IsEnabled => Events != KmemTraceEvents.None;
 
     /// <summary>Events each CPU's (thread's) ring holds: trace_buf_size / 32 bytes.</summary>
     public int BufferEvents => _capacity;
@@ -133,6 +136,15 @@ public sealed class KmemTrace : IAllocHook, IFreeHook, IZoneLockedAllocHook, IPc
         if (_traceFree)
         {
             Record(TraceEventKind.PageFree, pfn.Value, order, PageOwner.PageOwner.FreeOrigin);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    void IFreeBatchedHook.OnFreeBatched(Pfn pfn)
+    {
+        if (_traceFreeBatched)
+        {
+            Record(TraceEventKind.PageFreeBatched, pfn.Value, 0, PageOwner.PageOwner.BatchFreeOrigin);
         }
     }
 

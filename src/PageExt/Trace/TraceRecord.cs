@@ -42,7 +42,7 @@ internal struct TraceRecord
     public bool Flag;
 }
 
-/// <summary>The events a record can hold: those <see cref="KmemTraceEvents.Emitted"/> names.</summary>
+/// <summary>The events a record can hold: every one <see cref="KmemTraceEvents"/> names.</summary>
 internal enum TraceEventKind : byte
 {
     PageAlloc,
@@ -50,4 +50,5 @@ internal enum TraceEventKind : byte
     PageAllocZoneLocked,
     PagePcpuDrain,
     PageAllocExtfrag,
+    PageFreeBatched,
 }
