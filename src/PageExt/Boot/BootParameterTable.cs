@@ -90,7 +90,7 @@ public static class BootParameterTable
         new("trace_event", BootParameterKind.List, BootParameterOrigin.Kernel, "",
             "Enable kmem page trace events from boot, in the set_event file's syntax: `kmem:mm_page_alloc,kmem:mm_page_free`, " +
             "`kmem:*` or `kmem` for all six. PageExt's allocator fires each where mm/page_alloc.c does: mm_page_alloc and " +
-            "mm_page_free for every allocation and free, mm_page_alloc_zone_locked for every block taken off the buddy lists, " +
+            "mm_page_free for every allocation and free, mm_page_alloc_zone_locked for every block __rmqueue_smallest() takes off the buddy lists, " +
             "mm_page_pcpu_drain for every block a per-CPU list gives back, mm_page_alloc_extfrag for every fallback to another " +
             "migrate type, mm_page_free_batched for every block of a batch free (`release` in a workload). The events " +
             "go to a per-thread ring buffer that `pageext run --trace FILE` writes in ftrace's text format.",

@@ -104,6 +104,43 @@ public sealed partial class RunTraceTests : IDisposable
         Assert.Equal(expected, actual);
     }
 
+    /// <summary>
+    /// Batch frees (a workload's release lines) trace mm_page_free and then mm_page_free_batched for
+    /// each block, as v6.x does; the replay frees the block at the first and notes the second, and
+    /// still gives the run's dump.
+    /// </summary>
+    [Fact]
+    public void A_workload_with_batch_frees_replays_to_its_page_owner_dump_with_every_event_on()
+    {
+        string workload = Path.Combine(_folder, "w.txt");
+        var lines = new List<string>();
+        for (int i = 0; i < 400; i++)
+        {
+            lines.Add($"alloc b{i} {i % 5} {(i % 2 == 0 ? "GFP_KERNEL" : "GFP_HIGHUSER_MOVABLE")} site_{i % 7}");
+        }
+
+        lines.Add("release " + string.Join(' ', Enumerable.Range(0, 100).Select(i => $"b{i}")) + " shrink_folio_list");
+        lines.AddRange(Enumerable.Range(100, 50).Select(i => $"free b{i} put_page"));
+        lines.Add("release " + string.Join(' ', Enumerable.Range(150, 100).Select(i => $"b{i}")) + " tlb_finish_mmu");
+        File.WriteAllText(workload, string.Join('\n', lines) + "\n");
+        string trace = Path.Combine(_folder, "trace.txt");
+        string dump = Path.Combine(_folder, "dump.txt");
+        string rebuilt = Path.Combine(_folder, "rebuilt.txt");
+
+        var run = Run("run", "--cmdline", TraceCmdline, "--workload", workload, "--trace", trace, "--page-owner", dump);
+        Assert.True(run.Exit == 0, run.Stderr);
+        var replay = Run("trace", trace, "-o", rebuilt);
+        Assert.True(replay.Exit == 0, replay.Stderr);
+
+        int batched = File.ReadLines(trace).Count(l => l.Contains(": mm_page_free_batched: ", StringComparison.Ordinal));
+        Assert.Equal(160, batched);
+        var note = Assert.Single(replay.Stderr.Split('\n'), l => l.Contains("note:", StringComparison.Ordinal));
+        Assert.EndsWith($"note: {batched} mm_page_free_batched of pages already freed by mm_page_free (newer kernels trace both for one free)", note.TrimEnd());
+        var expected = Records(dump).Where(r => !r.EndsWith("\n early_stack+0x0/0x0", StringComparison.Ordinal)).ToList();
+        Assert.Equal(150, expected.Count);
+        Assert.Equal(expected, Records(rebuilt).ToList());
+    }
+
     /// <summary>A dump's records, each with its ts and page flags (which a trace cannot carry) blanked.</summary>
     private static IEnumerable<string> Records(string path) =>
         File.ReadAllText(path).Split("\n\n", StringSplitOptions.RemoveEmptyEntries)
