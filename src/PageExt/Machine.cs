@@ -147,6 +147,9 @@ public sealed partial class Machine : IDisposable
 
     public void FreePages(Pfn pfn, int order) => _allocator.FreePages(pfn, order);
 
+    /// <inheritdoc cref="PageAllocator.ReleasePages"/>
+    public void ReleasePages(ReadOnlySpan<Pfn> blocks) => _allocator.ReleasePages(blocks);
+
     /// <inheritdoc cref="PageAllocator.PageSpan"/>
     public Span<byte> PageSpan(Pfn pfn, int order = 0) => _allocator.PageSpan(pfn, order);
 

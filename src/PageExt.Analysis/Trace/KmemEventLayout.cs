@@ -1,14 +1,16 @@
 using System.Globalization;
 using System.Text;
+using PageExt.Trace;
 
 namespace PageExt.Analysis.Trace;
 
 /// <summary>
-/// The one place that knows how kmem page events are spelled: their names in every kernel
+/// The one place the reader knows how kmem page events are spelled: their names in every kernel
 /// generation, their field names, the modern TP_printk formats, and the ftrace line around them.
 /// The reader (<see cref="TraceLineParser"/>) looks names up here, and a writer of events (a test,
-/// the benchmark's generator, or an allocator that emits the kernel's events) formats with the
-/// Append methods, so the two cannot drift apart.
+/// the benchmark's generator) formats with the Append methods, whose event texts are the ones
+/// PageExt's own allocator writes (<see cref="PageExt.Trace.KmemEventText"/>), so reader and
+/// writer cannot drift apart.
 /// </summary>
 /// <remarks>
 /// <para>The ftrace line (kernel/trace/trace_output.c, trace_print_context()):
@@ -43,16 +45,16 @@ internal static class KmemEventLayout
     public const string ExtfragFormat = "page=%p pfn=0x%lx alloc_order=%d fallback_order=%d pageblock_order=%d alloc_migratetype=%d fallback_migratetype=%d fragmenting=%d change_ownership=%d";
 
     /// <summary>The text of ftrace's stack entry; trace-cmd prints it as the body of a kernel_stack event.</summary>
-    public const string StackTraceMarker = "<stack trace>";
+    public const string StackTraceMarker = KmemEventText.StackTraceMarker;
 
     /// <summary>The text of ftrace's user-space stack entry (option userstacktrace); page_owner keeps no user frames.</summary>
     public const string UserStackTraceMarker = "<user stack trace>";
 
     /// <summary>x86-64's vmemmap base without KASLR: what page= shows with nohash-ptr, 64 bytes per struct page.</summary>
-    public const ulong VmemmapBase = 0xffffea0000000000UL;
+    public const ulong VmemmapBase = KmemEventText.VmemmapBase;
 
     /// <summary>sizeof(struct page) on 64-bit kernels.</summary>
-    public const int StructPageBytes = 64;
+    public const int StructPageBytes = KmemEventText.StructPageBytes;
 
     private static readonly (string Name, KmemEventKind Kind)[] s_names =
     [
@@ -106,7 +108,7 @@ internal static class KmemEventLayout
     public static string Name(KmemEventKind kind) => s_names.First(n => n.Kind == kind).Name;
 
     /// <summary>The page= value a kernel without pointer hashing prints for <paramref name="pfn"/> on x86-64.</summary>
-    public static ulong PageAddress(ulong pfn) => VmemmapBase + (pfn * StructPageBytes);
+    public static ulong PageAddress(ulong pfn) => KmemEventText.PageAddress(pfn);
 
     /// <summary>The header of /sys/kernel/tracing/trace with the nop tracer and irq-info (v5.15+ legend).</summary>
     public static void AppendHeader(StringBuilder text, long entriesInBuffer, long entriesWritten, int cpus)
@@ -143,27 +145,27 @@ internal static class KmemEventLayout
 
     /// <summary>"mm_page_alloc: page=... pfn=0x... order=N migratetype=N gfp_flags=NAMES" and a newline.</summary>
     public static void AppendAlloc(StringBuilder text, ulong pfn, int order, int migratetype, string gfpNames) =>
-        text.Append(CultureInfo.InvariantCulture, $"mm_page_alloc: page={PageAddress(pfn):x16} pfn=0x{pfn:x} order={order} migratetype={migratetype} gfp_flags={gfpNames}\n");
+        KmemEventText.AppendAlloc(text, pfn, order, migratetype, gfpNames);
 
     /// <summary>"mm_page_free: page=... pfn=0x... order=N" and a newline.</summary>
     public static void AppendFree(StringBuilder text, ulong pfn, int order) =>
-        text.Append(CultureInfo.InvariantCulture, $"mm_page_free: page={PageAddress(pfn):x16} pfn=0x{pfn:x} order={order}\n");
+        KmemEventText.AppendFree(text, pfn, order);
 
     /// <summary>"mm_page_free_batched: page=... pfn=0x... order=0" and a newline.</summary>
     public static void AppendFreeBatched(StringBuilder text, ulong pfn) =>
-        text.Append(CultureInfo.InvariantCulture, $"mm_page_free_batched: page={PageAddress(pfn):x16} pfn=0x{pfn:x} order=0\n");
+        KmemEventText.AppendFreeBatched(text, pfn);
 
     /// <summary>"mm_page_alloc_zone_locked: ... percpu_refill=0|1" and a newline.</summary>
     public static void AppendAllocZoneLocked(StringBuilder text, ulong pfn, int order, int migratetype, bool percpuRefill) =>
-        text.Append(CultureInfo.InvariantCulture, $"mm_page_alloc_zone_locked: page={PageAddress(pfn):x16} pfn=0x{pfn:x} order={order} migratetype={migratetype} percpu_refill={(percpuRefill ? 1 : 0)}\n");
+        KmemEventText.AppendAllocZoneLocked(text, pfn, order, migratetype, percpuRefill);
 
     /// <summary>"mm_page_pcpu_drain: ..." and a newline.</summary>
     public static void AppendPcpuDrain(StringBuilder text, ulong pfn, int order, int migratetype) =>
-        text.Append(CultureInfo.InvariantCulture, $"mm_page_pcpu_drain: page={PageAddress(pfn):x16} pfn=0x{pfn:x} order={order} migratetype={migratetype}\n");
+        KmemEventText.AppendPcpuDrain(text, pfn, order, migratetype);
 
     /// <summary>"mm_page_alloc_extfrag: ..." and a newline; fragmenting is derived as the kernel derives it.</summary>
     public static void AppendExtfrag(StringBuilder text, ulong pfn, int allocOrder, int fallbackOrder, int pageblockOrder, int allocMigratetype, int fallbackMigratetype, bool changeOwnership) =>
-        text.Append(CultureInfo.InvariantCulture, $"mm_page_alloc_extfrag: page={PageAddress(pfn):x16} pfn=0x{pfn:x} alloc_order={allocOrder} fallback_order={fallbackOrder} pageblock_order={pageblockOrder} alloc_migratetype={allocMigratetype} fallback_migratetype={fallbackMigratetype} fragmenting={(fallbackOrder < pageblockOrder ? 1 : 0)} change_ownership={(changeOwnership ? 1 : 0)}\n");
+        KmemEventText.AppendExtfrag(text, pfn, allocOrder, fallbackOrder, pageblockOrder, allocMigratetype, fallbackMigratetype, changeOwnership);
 
     /// <summary>"&lt;stack trace&gt;" (after <see cref="AppendContext"/>) and one " => frame" line per frame.</summary>
     public static void AppendStack(StringBuilder text, IEnumerable<string> frames)

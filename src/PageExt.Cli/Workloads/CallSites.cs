@@ -2,6 +2,7 @@ using System.Reflection;
 using System.Reflection.Emit;
 using PageExt.Buddy;
 using PageExt.Physical;
+using PageExt.Workloads;
 
 namespace PageExt.Cli.Workloads;
 
@@ -21,54 +22,65 @@ internal sealed class CallSites
 
     private static readonly MethodInfo s_alloc = typeof(Machine).GetMethod(nameof(Machine.TryAllocPages))!;
     private static readonly MethodInfo s_free = typeof(Machine).GetMethod(nameof(Machine.FreePages))!;
+    private static readonly MethodInfo s_release = typeof(Machine).GetMethod(nameof(Machine.ReleasePages))!;
     private readonly Dictionary<string, AllocSite> _allocs = new(StringComparer.Ordinal);
     private readonly Dictionary<string, FreeSite> _frees = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ReleaseSite> _releases = new(StringComparer.Ordinal);
 
     public delegate bool AllocSite(Machine machine, GfpFlags gfp, int order, out Pfn pfn);
 
     public delegate void FreeSite(Machine machine, Pfn pfn, int order);
 
+    public delegate void ReleaseSite(Machine machine, ReadOnlySpan<Pfn> blocks);
+
     /// <summary>How many emitted types hold the sites so far.</summary>
     public int Types { get; private set; }
 
-    public int Count => _allocs.Count + _frees.Count;
+    public int Count => _allocs.Count + _frees.Count + _releases.Count;
 
-    public bool HasAlloc(string site) => _allocs.ContainsKey(site);
-
-    public bool HasFree(string site) => _frees.ContainsKey(site);
+    public bool Has(WorkloadOpKind kind, string site) => kind switch
+    {
+        WorkloadOpKind.Alloc => _allocs.ContainsKey(site),
+        WorkloadOpKind.Free => _frees.ContainsKey(site),
+        _ => _releases.ContainsKey(site),
+    };
 
     public AllocSite Alloc(string site) => _allocs[site];
 
     public FreeSite Free(string site) => _frees[site];
 
+    public ReleaseSite Release(string site) => _releases[site];
+
     /// <summary>Emits the sites not defined yet, at most <see cref="MethodsPerType"/> to a type.</summary>
-    public void Define(IReadOnlyCollection<string> allocSites, IReadOnlyCollection<string> freeSites)
+    public void Define(IReadOnlyCollection<(WorkloadOpKind Kind, string Site)> sites)
     {
-        var pending = allocSites.Where(s => !_allocs.ContainsKey(s)).Distinct(StringComparer.Ordinal).Select(s => (Site: s, Alloc: true))
-            .Concat(freeSites.Where(s => !_frees.ContainsKey(s)).Distinct(StringComparer.Ordinal).Select(s => (Site: s, Alloc: false)))
-            .ToList();
+        var pending = sites.Where(s => !Has(s.Kind, s.Site)).Distinct().ToList();
         for (int start = 0; start < pending.Count; start += MethodsPerType)
         {
             DefineType(pending.GetRange(start, Math.Min(MethodsPerType, pending.Count - start)));
         }
     }
 
-    private void DefineType(List<(string Site, bool Alloc)> sites)
+    private void DefineType(List<(WorkloadOpKind Kind, string Site)> sites)
     {
         var assembly = AssemblyBuilder.DefineDynamicAssembly(new AssemblyName("PageExt.Workload"), AssemblyBuilderAccess.Run);
         var type = assembly.DefineDynamicModule("PageExt.Workload")
             .DefineType("Workload", TypeAttributes.Public | TypeAttributes.Sealed | TypeAttributes.Abstract);
 
-        // A site that both allocates and frees gets two overloads of one name (their signatures differ).
-        foreach (var (site, alloc) in sites)
+        // A site used for several kinds gets one overload of its name per kind (their signatures differ).
+        foreach (var (kind, site) in sites)
         {
-            if (alloc)
+            switch (kind)
             {
-                Define(type, site, [typeof(Machine), typeof(GfpFlags), typeof(int), typeof(Pfn).MakeByRefType()], typeof(bool), s_alloc);
-            }
-            else
-            {
-                Define(type, site, [typeof(Machine), typeof(Pfn), typeof(int)], typeof(void), s_free);
+                case WorkloadOpKind.Alloc:
+                    Define(type, site, [typeof(Machine), typeof(GfpFlags), typeof(int), typeof(Pfn).MakeByRefType()], typeof(bool), s_alloc);
+                    break;
+                case WorkloadOpKind.Free:
+                    Define(type, site, [typeof(Machine), typeof(Pfn), typeof(int)], typeof(void), s_free);
+                    break;
+                default:
+                    Define(type, site, [typeof(Machine), typeof(ReadOnlySpan<Pfn>)], typeof(void), s_release);
+                    break;
             }
         }
 
@@ -79,6 +91,10 @@ internal sealed class CallSites
             if (method.ReturnType == typeof(bool))
             {
                 _allocs[method.Name] = method.CreateDelegate<AllocSite>();
+            }
+            else if (method.GetParameters().Length == 2)
+            {
+                _releases[method.Name] = method.CreateDelegate<ReleaseSite>();
             }
             else
             {

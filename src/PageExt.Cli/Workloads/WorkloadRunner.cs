@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using PageExt.Physical;
 using PageExt.Workloads;
 
@@ -22,27 +23,26 @@ internal static class WorkloadRunner
         var sites = new CallSites();
         var live = new Dictionary<string, (Pfn Pfn, int Order)>(StringComparer.Ordinal);
         var window = new List<WorkloadOp>(WindowOps);
-        var allocSites = new HashSet<string>(StringComparer.Ordinal);
-        var freeSites = new HashSet<string>(StringComparer.Ordinal);
+        var newSites = new HashSet<(WorkloadOpKind Kind, string Site)>();
+        var batch = new List<Pfn>();
         long operations = 0, allocated = 0, failed = 0, freed = 0, skipped = 0;
         using var source = ops.GetEnumerator();
         bool more = true;
         while (more)
         {
             window.Clear();
-            allocSites.Clear();
-            freeSites.Clear();
+            newSites.Clear();
             while (window.Count < WindowOps && (more = source.MoveNext()))
             {
                 var op = source.Current;
                 window.Add(op);
-                if (op.Kind == WorkloadOpKind.Alloc ? !sites.HasAlloc(op.Site) : !sites.HasFree(op.Site))
+                if (!sites.Has(op.Kind, op.Site))
                 {
-                    (op.Kind == WorkloadOpKind.Alloc ? allocSites : freeSites).Add(op.Site);
+                    newSites.Add((op.Kind, op.Site));
                 }
             }
 
-            sites.Define(allocSites, freeSites);
+            sites.Define(newSites);
             foreach (var op in window)
             {
                 operations++;
@@ -58,6 +58,24 @@ internal static class WorkloadRunner
                         failed++;
                         failedAllocation?.Invoke(op);
                     }
+                }
+                else if (op.Kind == WorkloadOpKind.Release)
+                {
+                    batch.Clear();
+                    foreach (string id in op.Ids)
+                    {
+                        if (live.Remove(id, out var member))
+                        {
+                            batch.Add(member.Pfn);
+                        }
+                        else
+                        {
+                            skipped++;
+                        }
+                    }
+
+                    sites.Release(op.Site)(machine, CollectionsMarshal.AsSpan(batch));
+                    freed += batch.Count;
                 }
                 else if (live.Remove(op.Id, out var block))
                 {

@@ -2,8 +2,7 @@ namespace PageExt.Boot;
 
 /// <summary>
 /// The kmem page events of include/trace/events/kmem.h, as a set: what <c>trace_event=</c> asks for.
-/// PageExt's allocator emits <see cref="Emitted"/>; the others are kernel events it knows by name
-/// but has no hook point for.
+/// PageExt's allocator emits every one of them, each where mm/page_alloc.c fires it.
 /// </summary>
 [Flags]
 public enum KmemTraceEvents : ulong
@@ -16,7 +15,7 @@ public enum KmemTraceEvents : ulong
     /// <summary>mm_page_free: free_pages_prepare(), one per freed block.</summary>
     PageFree = 1 << 1,
 
-    /// <summary>mm_page_free_batched: free_unref_folios().</summary>
+    /// <summary>mm_page_free_batched: free_unref_folios(), one per block of a batch free parked on a per-CPU list.</summary>
     PageFreeBatched = 1 << 2,
 
     /// <summary>mm_page_alloc_zone_locked: a block taken from the buddy lists under the zone lock.</summary>
@@ -27,9 +26,6 @@ public enum KmemTraceEvents : ulong
 
     /// <summary>mm_page_alloc_extfrag: a fallback to another migrate type's free lists.</summary>
     PageAllocExtfrag = 1 << 5,
-
-    /// <summary>The events PageExt's allocator writes: the two its hook table has points for.</summary>
-    Emitted = PageAlloc | PageFree,
 
     /// <summary>Every kmem page event the kernel has.</summary>
     All = PageAlloc | PageFree | PageFreeBatched | PageAllocZoneLocked | PagePcpuDrain | PageAllocExtfrag,

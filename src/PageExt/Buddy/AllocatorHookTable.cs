@@ -44,6 +44,10 @@ public sealed class AllocatorHookTable
         Alloc = [.. on.OfType<IAllocHook>()];
         Free = [.. on.OfType<IFreeHook>().Reverse()];
         Split = [.. on.OfType<ISplitHook>()];
+        AllocZoneLocked = [.. on.OfType<IZoneLockedAllocHook>()];
+        PcpuDrain = [.. on.OfType<IPcpuDrainHook>()];
+        Extfrag = [.. on.OfType<IExtfragHook>()];
+        FreeBatched = [.. on.OfType<IFreeBatchedHook>()];
         var guards = on.OfType<IGuardPageHook>().Where(g => g.GuardMinOrder > 0).ToArray();
         if (guards.Length > 1)
         {
@@ -51,7 +55,8 @@ public sealed class AllocatorHookTable
         }
 
         Guard = guards.FirstOrDefault();
-        AnyEnabled = AllocPrepare.Length + Alloc.Length + Free.Length + Split.Length > 0 || Guard is not null;
+        AnyEnabled = AllocPrepare.Length + Alloc.Length + Free.Length + Split.Length
+            + AllocZoneLocked.Length + PcpuDrain.Length + Extfrag.Length + FreeBatched.Length > 0 || Guard is not null;
     }
 
     /// <summary>Every registered feature, enabled or not, in the order the allocator calls them on allocation.</summary>
@@ -73,6 +78,18 @@ public sealed class AllocatorHookTable
     internal IFreeHook[] Free { get; }
 
     internal ISplitHook[] Split { get; }
+
+    /// <summary>__rmqueue_smallest() under the zone lock, in registration order.</summary>
+    internal IZoneLockedAllocHook[] AllocZoneLocked { get; }
+
+    /// <summary>free_pcppages_bulk() under the zone lock, in registration order.</summary>
+    internal IPcpuDrainHook[] PcpuDrain { get; }
+
+    /// <summary>The migrate-type fallback under the zone lock, in registration order.</summary>
+    internal IExtfragHook[] Extfrag { get; }
+
+    /// <summary>free_unref_folios(), per block parked, in registration order.</summary>
+    internal IFreeBatchedHook[] FreeBatched { get; }
 
     internal IGuardPageHook? Guard { get; }
 

@@ -3,9 +3,11 @@ namespace PageExt.Buddy;
 /// <summary>
 /// A feature the allocator calls at fixed points of an allocation or a free: what the kernel wires
 /// by hand into post_alloc_hook(), free_pages_prepare(), split_page(), expand() and
-/// __free_one_page(), each call behind its feature's static key. A client implements only the hook
-/// interfaces of the points it needs (<see cref="IAllocPrepareHook"/>, <see cref="IAllocHook"/>,
-/// <see cref="IFreeHook"/>, <see cref="ISplitHook"/>, <see cref="IGuardPageHook"/>) and is
+/// __free_one_page(), each call behind its feature's static key, and the kmem tracepoints of the
+/// zone-locked paths. A client implements only the hook interfaces of the points it needs
+/// (<see cref="IAllocPrepareHook"/>, <see cref="IAllocHook"/>, <see cref="IFreeHook"/>,
+/// <see cref="ISplitHook"/>, <see cref="IGuardPageHook"/>, <see cref="IZoneLockedAllocHook"/>,
+/// <see cref="IPcpuDrainHook"/>, <see cref="IExtfragHook"/>, <see cref="IFreeBatchedHook"/>) and is
 /// registered once, at boot, in the machine's <see cref="AllocatorHookTable"/>.
 /// <para>
 /// Context for every hook unless it says otherwise: the allocating or freeing thread, no allocator

@@ -313,6 +313,11 @@ public sealed unsafe partial class PageAllocator
             {
                 zone.DelFromFreeListLocked(pfn, current, type);
                 ExpandLocked(zone, pfn, order, current, type);
+                if (AllocatorHookTable.Supported && _hooks is { AllocZoneLocked.Length: > 0 } hooks)
+                {
+                    AllocZoneLockedHookSlow(hooks, pfn, order, type);
+                }
+
                 return pfn;
             }
         }

@@ -58,12 +58,21 @@ public sealed unsafe partial class PageAllocator
         uint pfn = zone.FirstFree(current, fallback);
         if (canSteal && TryClaimBlockLocked(zone, pfn, current, start, fallback))
         {
-            return RmqueueSmallestLocked(zone, order, start);
+            pfn = RmqueueSmallestLocked(zone, order, start);
+        }
+        else
+        {
+            // Steal just this block: the pieces expand() returns stay with the block's own type.
+            zone.DelFromFreeListLocked(pfn, current, fallback);
+            ExpandLocked(zone, pfn, order, current, fallback);
         }
 
-        // Steal just this block: the pieces expand() returns stay with the block's own type.
-        zone.DelFromFreeListLocked(pfn, current, fallback);
-        ExpandLocked(zone, pfn, order, current, fallback);
+        // __rmqueue_claim() and __rmqueue_steal() trace the block they hand out.
+        if (AllocatorHookTable.Supported && _hooks is { Extfrag.Length: > 0 } hooks && pfn != Page.NoPfn)
+        {
+            ExtfragHookSlow(hooks, pfn, order, current, start, fallback);
+        }
+
         return pfn;
     }
 

@@ -283,7 +283,13 @@ public sealed unsafe partial class PageAllocator
                 page->Private = 0;
                 lists.Count -= 1 << order;
                 pages -= 1 << order;
-                FreeOnePageLocked(zone, pfn, order, _memory.PageblockType(pfn));
+                var type = _memory.PageblockType(pfn);
+                FreeOnePageLocked(zone, pfn, order, type);
+                if (AllocatorHookTable.Supported && _hooks is { PcpuDrain.Length: > 0 } hooks)
+                {
+                    PcpuDrainHookSlow(hooks, pfn, order, type);
+                }
+
                 list = (list + 1) % PerCpuPages.Lists;
             }
         }

@@ -50,6 +50,12 @@ public sealed unsafe partial class PageOwner : PageExtClient, IAllocHook, IFreeH
     /// <summary>The free stack's origin: as <see cref="AllocOrigin"/>, under v6.19's first free frame.</summary>
     internal static readonly StackOrigin FreeOrigin = new(2, ["__free_frozen_pages"], IsAllocatorFrame);
 
+    /// <summary>The origin of a trace stack under mm_page_pcpu_drain: whoever drained, under the function that fires it.</summary>
+    internal static readonly StackOrigin DrainOrigin = new(3, ["free_pcppages_bulk"], IsAllocatorFrame);
+
+    /// <summary>The origin of a trace stack under mm_page_free_batched: the batch's caller, under the function that fires it.</summary>
+    internal static readonly StackOrigin BatchFreeOrigin = new(4, ["free_unref_folios"], IsAllocatorFrame);
+
     private readonly PageAllocator _allocator;
     private readonly KernelLog _log;
     private readonly bool _enabled;

@@ -23,23 +23,15 @@ namespace PageExt.Trace;
 /// <remarks>
 /// What ftrace prints and PageExt fills in: comm and pid are the thread's (<c>CurrentTask</c>) when
 /// it first traced; the flags column is <c>.....</c> (no irqs off, no preemption in user space);
-/// page= is the struct page address x86-64 prints with <c>nohash-ptr</c> (vmemmap base plus 64
-/// bytes a page), as hashing is meaningless here; migratetype is gfp_migratetype() of the mask;
-/// frames are page_owner's canonical stack, <c>Type.Method+0xIL/0xsize</c>, the sym-offset form.
+/// each event's text is <see cref="KmemEventText"/>'s; mm_page_alloc's migratetype is
+/// gfp_migratetype() of the mask; frames are page_owner's canonical stack,
+/// <c>Type.Method+0xIL/0xsize</c>, the sym-offset form.
 /// A CPU whose oldest events were overwritten starts with <c>##### CPU N buffer started ####</c>.
 /// </remarks>
 internal static class FtraceText
 {
-    /// <summary>x86-64's vmemmap base without KASLR.</summary>
-    public const ulong VmemmapBase = 0xffffea0000000000UL;
-
-    /// <summary>sizeof(struct page) on 64-bit kernels.</summary>
-    public const int StructPageBytes = 64;
-
     /// <summary>The irq-info flags of every PageExt event: 5 columns since v5.15.</summary>
     public const string Flags = ".....";
-
-    public const string StackTraceMarker = "<stack trace>";
 
     private const int FlushChars = 1 << 16;
 
@@ -90,7 +82,7 @@ internal static class FtraceText
             if (record.StackHandle != 0 && trace.Depot is { } depot)
             {
                 AppendContext(text, buffer, record.TimestampNs, trace.RecordTgid);
-                text.Append(StackTraceMarker).Append('\n');
+                text.Append(KmemEventText.StackTraceMarker).Append('\n');
                 text.Append(Frames(depot, record.StackHandle, stacks));
                 entries++;
             }
@@ -147,16 +139,28 @@ internal static class FtraceText
 
     private static void AppendEvent(StringBuilder text, in TraceRecord record, Dictionary<uint, string> gfpNames)
     {
-        ulong page = VmemmapBase + (record.Pfn * StructPageBytes);
-        if (record.Kind == TraceEventKind.PageAlloc)
+        switch (record.Kind)
         {
-            int migratetype = (int)((GfpFlags)record.Gfp).MigrateType();
-            text.Append(CultureInfo.InvariantCulture, $"mm_page_alloc: page={page:x16} pfn=0x{record.Pfn:x} order={record.Order} migratetype={migratetype} gfp_flags=")
-                .Append(GfpNames(record.Gfp, gfpNames)).Append('\n');
-        }
-        else
-        {
-            text.Append(CultureInfo.InvariantCulture, $"mm_page_free: page={page:x16} pfn=0x{record.Pfn:x} order={record.Order}\n");
+            case TraceEventKind.PageAlloc:
+                KmemEventText.AppendAlloc(text, record.Pfn, record.Order, (int)((GfpFlags)record.Gfp).MigrateType(), GfpNames(record.Gfp, gfpNames));
+                break;
+            case TraceEventKind.PageFree:
+                KmemEventText.AppendFree(text, record.Pfn, record.Order);
+                break;
+            case TraceEventKind.PageFreeBatched:
+                KmemEventText.AppendFreeBatched(text, record.Pfn);
+                break;
+            case TraceEventKind.PageAllocZoneLocked:
+                KmemEventText.AppendAllocZoneLocked(text, record.Pfn, record.Order, record.Migratetype, record.Flag);
+                break;
+            case TraceEventKind.PagePcpuDrain:
+                KmemEventText.AppendPcpuDrain(text, record.Pfn, record.Order, record.Migratetype);
+                break;
+            case TraceEventKind.PageAllocExtfrag:
+                KmemEventText.AppendExtfrag(text, record.Pfn, record.Order, record.FallbackOrder, Pageblock.Order, record.Migratetype, record.FallbackMigratetype, record.Flag);
+                break;
+            default:
+                throw new System.Diagnostics.UnreachableException($"trace record of kind {record.Kind}");
         }
     }
 

@@ -4,13 +4,17 @@ using PageExt.Buddy;
 using PageExt.Physical;
 using PageExt.Stacks;
 using PageExt.Tasks;
+using PageExt.Zones;
 
 namespace PageExt.Trace;
 
 /// <summary>
-/// The kmem page trace events (include/trace/events/kmem.h) of PageExt's own allocator:
-/// mm_page_alloc where __alloc_pages() fires it (after post_alloc_hook) and mm_page_free where
-/// free_pages_prepare() does (before page_owner's reset), switched on from boot with
+/// The kmem page trace events (include/trace/events/kmem.h) of PageExt's own allocator, each where
+/// mm/page_alloc.c fires it: mm_page_alloc at the end of __alloc_pages() (after post_alloc_hook),
+/// mm_page_free in free_pages_prepare() (before page_owner's reset), mm_page_free_batched in
+/// free_unref_folios() (<see cref="PageAllocator.ReleasePages"/>), mm_page_alloc_zone_locked in
+/// __rmqueue_smallest(), mm_page_pcpu_drain in free_pcppages_bulk() and mm_page_alloc_extfrag when
+/// an allocation falls back to another migrate type; switched on from boot with
 /// <c>trace_event=</c>, with a stack entry after each event under <c>trace_options=stacktrace</c>.
 /// <para>
 /// Design: the kernel's ring buffer, per CPU. Each thread that allocates or frees gets its own
@@ -32,7 +36,7 @@ namespace PageExt.Trace;
 /// read after the workload, as `pageext run --trace` does.
 /// </para>
 /// </summary>
-public sealed class KmemTrace : IAllocHook, IFreeHook
+public sealed class KmemTrace : IAllocHook, IFreeHook, IZoneLockedAllocHook, IPcpuDrainHook, IExtfragHook, IFreeBatchedHook
 {
     private static long s_nextId;
 
@@ -47,6 +51,10 @@ public sealed class KmemTrace : IAllocHook, IFreeHook
     private readonly BootParameters _parameters;
     private readonly bool _traceAlloc;
     private readonly bool _traceFree;
+    private readonly bool _traceZoneLocked;
+    private readonly bool _tracePcpuDrain;
+    private readonly bool _traceExtfrag;
+    private readonly bool _traceFreeBatched;
     private readonly int _capacity;
     private readonly List<TraceBuffer> _buffers = [];
     private readonly Lock _buffersLock = new();
@@ -63,12 +71,16 @@ public sealed class KmemTrace : IAllocHook, IFreeHook
         RecordTgid = (parameters.TraceOptions & TraceOptions.RecordTgid) != 0;
         _traceAlloc = (Events & KmemTraceEvents.PageAlloc) != 0;
         _traceFree = (Events & KmemTraceEvents.PageFree) != 0;
+        _traceZoneLocked = (Events & KmemTraceEvents.PageAllocZoneLocked) != 0;
+        _tracePcpuDrain = (Events & KmemTraceEvents.PagePcpuDrain) != 0;
+        _traceExtfrag = (Events & KmemTraceEvents.PageAllocExtfrag) != 0;
+        _traceFreeBatched = (Events & KmemTraceEvents.PageFreeBatched) != 0;
         _capacity = (int)Math.Max(1, parameters.TraceBufSize / TraceRecord.Bytes);
     }
 
     public string Name => "trace_event";
 
-    /// <summary>The events trace_event= asked for; those outside <see cref="KmemTraceEvents.Emitted"/> never appear.</summary>
+    /// <summary>The events trace_event= asked for.</summary>
     public KmemTraceEvents Events { get; }
 
     /// <summary>trace_options=stacktrace.</summary>
@@ -78,7 +90,7 @@ public sealed class KmemTrace : IAllocHook, IFreeHook
     public bool RecordTgid { get; }
 
     /// <summary>True when an emitted event is on: the hook table slot's switch.</summary>
-    public bool IsEnabled => _traceAlloc || _traceFree;
+    public bool IsEnabled => Events != KmemTraceEvents.None;
 
     /// <summary>Events each CPU's (thread's) ring holds: trace_buf_size / 32 bytes.</summary>
     public int BufferEvents => _capacity;
@@ -114,7 +126,7 @@ public sealed class KmemTrace : IAllocHook, IFreeHook
     {
         if (_traceAlloc)
         {
-            Record(TraceEventKind.PageAlloc, pfn.Value, order, (uint)gfp, PageOwner.PageOwner.AllocOrigin);
+            Record(TraceEventKind.PageAlloc, pfn.Value, order, PageOwner.PageOwner.AllocOrigin).Gfp = (uint)gfp;
         }
     }
 
@@ -123,11 +135,54 @@ public sealed class KmemTrace : IAllocHook, IFreeHook
     {
         if (_traceFree)
         {
-            Record(TraceEventKind.PageFree, pfn.Value, order, 0, PageOwner.PageOwner.FreeOrigin);
+            Record(TraceEventKind.PageFree, pfn.Value, order, PageOwner.PageOwner.FreeOrigin);
         }
     }
 
-    private void Record(TraceEventKind kind, ulong pfn, int order, uint gfp, StackOrigin origin)
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    void IFreeBatchedHook.OnFreeBatched(Pfn pfn)
+    {
+        if (_traceFreeBatched)
+        {
+            Record(TraceEventKind.PageFreeBatched, pfn.Value, 0, PageOwner.PageOwner.BatchFreeOrigin);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    void IZoneLockedAllocHook.OnAllocZoneLocked(Pfn pfn, int order, MigrateType type, bool percpuRefill)
+    {
+        if (_traceZoneLocked)
+        {
+            ref var record = ref Record(TraceEventKind.PageAllocZoneLocked, pfn.Value, order, PageOwner.PageOwner.AllocOrigin);
+            record.Migratetype = (byte)type;
+            record.Flag = percpuRefill;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    void IPcpuDrainHook.OnPcpuDrain(Pfn pfn, int order, MigrateType type)
+    {
+        if (_tracePcpuDrain)
+        {
+            Record(TraceEventKind.PagePcpuDrain, pfn.Value, order, PageOwner.PageOwner.DrainOrigin).Migratetype = (byte)type;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    void IExtfragHook.OnExtfrag(Pfn pfn, int allocOrder, int fallbackOrder, MigrateType allocType, MigrateType fallbackType, bool changeOwnership)
+    {
+        if (_traceExtfrag)
+        {
+            ref var record = ref Record(TraceEventKind.PageAllocExtfrag, pfn.Value, allocOrder, PageOwner.PageOwner.AllocOrigin);
+            record.Migratetype = (byte)allocType;
+            record.FallbackOrder = (byte)fallbackOrder;
+            record.FallbackMigratetype = (byte)fallbackType;
+            record.Flag = changeOwnership;
+        }
+    }
+
+    /// <summary>Adds an event with its common fields; the caller fills in the fields of its kind.</summary>
+    private ref TraceRecord Record(TraceEventKind kind, ulong pfn, int order, StackOrigin origin)
     {
         var buffer = t_last;
         if (buffer is null || buffer.OwnerId != _id)
@@ -143,12 +198,13 @@ public sealed class KmemTrace : IAllocHook, IFreeHook
         }
 
         ref var record = ref buffer.Add(stack != 0);
+        record = default;
         record.TimestampNs = ts;
         record.Pfn = pfn;
-        record.Gfp = gfp;
         record.StackHandle = stack;
         record.Kind = kind;
         record.Order = (byte)order;
+        return ref record;
     }
 
     /// <summary>This thread's buffer for this trace: found among the thread's buffers, or made and registered (a thread's first event).</summary>

@@ -9,6 +9,7 @@ namespace PageExt.Workloads;
 /// # comment
 /// alloc &lt;id&gt; &lt;order&gt; &lt;gfp&gt; &lt;site&gt;     gfp as 0xcc0 or GFP_KERNEL|__GFP_COMP
 /// free &lt;id&gt; &lt;site&gt;
+/// release &lt;id&gt; [&lt;id&gt;...] &lt;site&gt;          one batch free (release_pages)
 /// </code>
 /// The site names the function the operation is made from; it becomes a real frame of the
 /// recorded stack. Parsing keeps every well-formed line and reports each bad one with its line
@@ -70,7 +71,8 @@ public static class WorkloadFile
             {
                 "alloc" => ParseAlloc(fields, number, live, ops),
                 "free" => ParseFree(fields, number, live, ops),
-                _ => $"unknown operation '{fields[0]}' (expected alloc or free)",
+                "release" => ParseRelease(fields, number, live, ops),
+                _ => $"unknown operation '{fields[0]}' (expected alloc, free or release)",
             };
             if (message is not null)
             {
@@ -218,6 +220,38 @@ public static class WorkloadFile
         return null;
     }
 
+    private static string? ParseRelease(string[] fields, int line, HashSet<string> live, List<WorkloadOp> ops)
+    {
+        if (fields.Length < 3)
+        {
+            return "release takes <id> [<id>...] <site>";
+        }
+
+        if (!IsSiteName(fields[^1]))
+        {
+            return SiteError(fields[^1]);
+        }
+
+        string[] ids = fields[1..^1];
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (string id in ids)
+        {
+            if (!seen.Add(id))
+            {
+                return $"block '{id}' is named twice in one release";
+            }
+
+            if (!live.Contains(id))
+            {
+                return $"block '{id}' is not allocated at this point";
+            }
+        }
+
+        live.ExceptWith(ids);
+        ops.Add(new WorkloadOp(line, WorkloadOpKind.Release, ids[0], 0, 0, fields[^1]) { Ids = ids });
+        return null;
+    }
+
     private static string SiteError(string site) =>
         $"site '{(site.Length > 64 ? site[..64] + "..." : site)}' is not a function name (a letter or _, then letters, digits, _ . $; at most {MaxSiteChars} characters)";
 
@@ -253,11 +287,14 @@ public static class WorkloadFile
 
     /// <summary>The comment line a recorded workload starts with.</summary>
     public static void WriteHeader(TextWriter output) =>
-        output.Write("# pageext workload: alloc <id> <order> <gfp> <site> | free <id> <site>\n");
+        output.Write("# pageext workload: alloc <id> <order> <gfp> <site> | free <id> <site> | release <id>... <site>\n");
 
     /// <summary>One operation as one line, so a run can be recorded while it streams.</summary>
     public static void WriteOp(TextWriter output, WorkloadOp op) =>
-        output.Write(op.Kind == WorkloadOpKind.Alloc
-            ? $"alloc {op.Id} {op.Order} {GfpText(op.Gfp)} {op.Site}\n"
-            : $"free {op.Id} {op.Site}\n");
+        output.Write(op.Kind switch
+        {
+            WorkloadOpKind.Alloc => $"alloc {op.Id} {op.Order} {GfpText(op.Gfp)} {op.Site}\n",
+            WorkloadOpKind.Free => $"free {op.Id} {op.Site}\n",
+            _ => $"release {string.Join(' ', op.Ids)} {op.Site}\n",
+        });
 }

@@ -53,7 +53,7 @@ public class FallbackTests
     /// names (by offset in the block), and the caches drained: the only free memory is in unmovable
     /// pageblocks, in the pieces the pattern leaves.
     /// </summary>
-    private static void FillWithUnmovablePageblocks(Machine m, Func<uint, bool> keep)
+    internal static void FillWithUnmovablePageblocks(Machine m, Func<uint, bool> keep)
     {
         const GfpFlags everything = GfpFlags.Kernel | GfpFlags.MemAlloc | GfpFlags.NoWarn;
         var blocks = new List<Pfn>();

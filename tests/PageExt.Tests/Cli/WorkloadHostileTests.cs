@@ -42,6 +42,10 @@ public sealed class WorkloadHostileTests : IDisposable
     [InlineData("alloc x 0 0x f", "neither a hex mask")]
     [InlineData("alloc x 0", "alloc takes")]
     [InlineData("alloc x 0 0xzz f", "neither a hex mask")]
+    [InlineData("release a", "release takes <id> [<id>...] <site>")]
+    [InlineData("release a a g", "block 'a' is named twice in one release")]
+    [InlineData("release zz g", "block 'zz' is not allocated at this point")]
+    [InlineData("release a .ctor", "site '.ctor' is not a function name")]
     public void A_hostile_line_is_named_and_skipped_and_the_rest_runs(string line, string message)
     {
         var (exit, _, stderr) = RunWorkload($"alloc a 0 GFP_KERNEL f\n{line}\nfree a g\n");

@@ -53,6 +53,11 @@ internal sealed partial class TraceText
             }
 
             var e = Event().Match(body);
+            if (!e.Success)
+            {
+                e = OtherEvent().Match(body);
+            }
+
             Assert.True(e.Success, $"line {i + 1} is not a kmem page event: '{body}'");
             ulong pfn = ulong.Parse(e.Groups["pfn"].Value, NumberStyles.HexNumber, CultureInfo.InvariantCulture);
             Assert.Equal((0xffffea0000000000UL + (pfn * 64)).ToString("x16", CultureInfo.InvariantCulture), e.Groups["page"].Value);
@@ -67,7 +72,8 @@ internal sealed partial class TraceText
                 int.Parse(e.Groups["order"].Value, CultureInfo.InvariantCulture),
                 e.Groups["mt"].Success ? int.Parse(e.Groups["mt"].Value, CultureInfo.InvariantCulture) : -1,
                 e.Groups["gfp"].Success ? e.Groups["gfp"].Value : null,
-                []));
+                [],
+                Fields(e.Groups["fields"].Value)));
         }
 
         return new TraceText(events, headers);
@@ -77,7 +83,7 @@ internal sealed partial class TraceText
     public SortedDictionary<ulong, TraceEvent> Replay()
     {
         var held = new SortedDictionary<ulong, TraceEvent>();
-        foreach (var e in Events)
+        foreach (var e in Events.Where(e => e.Name is "mm_page_alloc" or "mm_page_free"))
         {
             if (e.Name == "mm_page_alloc")
             {
@@ -111,8 +117,17 @@ internal sealed partial class TraceText
     [GeneratedRegex(@"^(?<comm>[ \S]{16})-(?<pid>\d+) +(?:\( *(?<tgid>\d+)\) )?\[(?<cpu>\d{3})\] \.{5} +(?<s>\d+)\.(?<us>\d{6}): (?<body>.*)$")]
     private static partial Regex Context();
 
+    /// <summary>The numeric fields after pfn=, by name.</summary>
+    private static Dictionary<string, int> Fields(string text) =>
+        text.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(f => f.Split('=')).ToDictionary(f => f[0], f => int.Parse(f[1], CultureInfo.InvariantCulture));
+
     [GeneratedRegex(@"^(?<name>mm_page_alloc|mm_page_free): page=(?<page>[0-9a-f]{16}) pfn=0x(?<pfn>[0-9a-f]+) order=(?<order>\d+)(?: migratetype=(?<mt>\d) gfp_flags=(?<gfp>\S+))?$")]
     private static partial Regex Event();
+
+    /// <summary>The other four events, exactly in kmem.h's field order (v5.19+).</summary>
+    [GeneratedRegex(@"^(?<name>mm_page_free_batched|mm_page_alloc_zone_locked|mm_page_pcpu_drain|mm_page_alloc_extfrag): page=(?<page>[0-9a-f]{16}) pfn=0x(?<pfn>[0-9a-f]+) (?<fields>(?<=mm_page_free_batched: \S+ \S+ )order=(?<order>0)|(?<=mm_page_alloc_zone_locked: \S+ \S+ )order=(?<order>\d+) migratetype=(?<mt>\d) percpu_refill=[01]|(?<=mm_page_pcpu_drain: \S+ \S+ )order=(?<order>\d+) migratetype=(?<mt>\d)|(?<=mm_page_alloc_extfrag: \S+ \S+ )alloc_order=(?<order>\d+) fallback_order=\d+ pageblock_order=9 alloc_migratetype=(?<mt>\d) fallback_migratetype=\d fragmenting=[01] change_ownership=[01])$")]
+    private static partial Regex OtherEvent();
 }
 
-internal sealed record TraceEvent(string Comm, int Pid, int Tgid, int Cpu, long TimestampUs, string Name, ulong Pfn, int Order, int Migratetype, string? Gfp, List<string> Stack);
+/// <summary>One event; <see cref="Fields"/> holds every numeric field after pfn= (empty for mm_page_alloc and mm_page_free).</summary>
+internal sealed record TraceEvent(string Comm, int Pid, int Tgid, int Cpu, long TimestampUs, string Name, ulong Pfn, int Order, int Migratetype, string? Gfp, List<string> Stack, Dictionary<string, int> Fields);
