@@ -6,12 +6,13 @@ namespace PageExt.Analysis.Reports;
 internal sealed class ByteWriter : IDisposable
 {
     private readonly Stream _stream;
-    private readonly byte[] _buffer = new byte[1 << 16];
+    private readonly byte[] _buffer;
     private int _used;
 
-    public ByteWriter(Stream stream)
+    public ByteWriter(Stream stream, int bufferBytes = 1 << 16)
     {
         _stream = stream;
+        _buffer = new byte[bufferBytes];
     }
 
     public void Write(ReadOnlySpan<byte> bytes)
