@@ -25,7 +25,7 @@ internal static class SortReport
 
     private static void Write(Stream output, SortedTimestamps sorted)
     {
-        using var writer = new ByteWriter(output, TimestampWriteBytes);
+        using var writer = new ByteWriter(output, TimestampWriteBytes, overlapWrites: true);
         SortTextWriter.Write(writer, sorted);
     }
 
