@@ -23,7 +23,6 @@ namespace PageExt.Analysis.Sort;
 internal sealed class TimestampSort : IDisposable
 {
     private const int SegmentKeys = 1 << 16;
-    private const int KeyBytes = 20;
 
     private readonly SortOptions _options;
     private readonly PieceTable _pieces = new(segmentBytes: 1 << 20, initialCapacity: 4096);
@@ -31,6 +30,7 @@ internal sealed class TimestampSort : IDisposable
     private readonly List<SortedGroup> _groupPool = [];
     private readonly ByteArena _texts = new(segmentBytes: 1 << 20);
     private int[] _renumber = new int[4096];
+    private byte[] _concat = new byte[ChunkParser.MaxRecordBytes];
     private int _count;
     private long _flushed;
     private long _loaded;
@@ -81,7 +81,7 @@ internal sealed class TimestampSort : IDisposable
 
     public void Dispose() => _external?.Dispose();
 
-    private long EstimatedBytes => (_count * (long)KeyBytes) + _pieces.EstimatedBytes;
+    private long EstimatedBytes => (_count * (long)System.Runtime.CompilerServices.Unsafe.SizeOf<TimestampKey>()) + _pieces.EstimatedBytes;
 
     /// <summary>Adds one chunk's keys, renumbering its pieces into the global table.</summary>
     private void Merge(TimestampChunkSink sink, long lineBase)
@@ -194,8 +194,6 @@ internal sealed class TimestampSort : IDisposable
         group.FreeTimestampNs = 0;
         group.FirstLine = firstLine;
     }
-
-    private byte[] _concat = new byte[ChunkParser.MaxRecordBytes];
 
     private ReadOnlySpan<byte> Concat(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b, ReadOnlySpan<byte> c)
     {

@@ -123,6 +123,12 @@ public sealed class TimestampSortTests
         Assert.Equal(supported, TimestampSort.Supports(options));
     }
 
+    [Fact]
+    public void Timestamp_key_is_20_bytes()
+    {
+        Assert.Equal(20, System.Runtime.CompilerServices.Unsafe.SizeOf<TimestampKey>());
+    }
+
     [Theory]
     [InlineData(0, 0, 0, 0, 0, false)]
     [InlineData(12345678901234567890UL, 7, (1 << 24) - 1, (1 << 24) - 2, 1 << 22, true)]
