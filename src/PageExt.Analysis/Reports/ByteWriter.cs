@@ -3,24 +3,36 @@ using System.Buffers.Text;
 namespace PageExt.Analysis.Reports;
 
 /// <summary>Buffered byte output with C-style number formatting, for writers whose output is a byte contract.</summary>
+/// <remarks>
+/// Concurrency model: one thread writes. With overlapped writes a full buffer goes to the stream on a
+/// pool thread while the caller fills the other one; the stream is only ever used by one thread at a
+/// time, because every direct use first waits for the write in flight, whose exception it rethrows.
+/// </remarks>
 internal sealed class ByteWriter : IDisposable
 {
     private readonly Stream _stream;
-    private readonly byte[] _buffer = new byte[1 << 16];
+    private byte[] _buffer;
+    private byte[]? _spare;
+    private Task _pending = Task.CompletedTask;
     private int _used;
 
-    public ByteWriter(Stream stream)
+    /// <param name="overlapWrites">Write each full buffer in the background (two buffers): for the
+    /// largest reports, whose writes cost as much as everything else.</param>
+    public ByteWriter(Stream stream, int bufferBytes = 1 << 16, bool overlapWrites = false)
     {
         _stream = stream;
+        _buffer = new byte[bufferBytes];
+        _spare = overlapWrites ? new byte[bufferBytes] : null;
     }
 
     public void Write(ReadOnlySpan<byte> bytes)
     {
         if (bytes.Length > _buffer.Length - _used)
         {
-            Flush();
+            Drain();
             if (bytes.Length > _buffer.Length)
             {
+                WaitForWrite();
                 _stream.Write(bytes);
                 return;
             }
@@ -34,7 +46,7 @@ internal sealed class ByteWriter : IDisposable
     {
         if (_used == _buffer.Length)
         {
-            Flush();
+            Drain();
         }
 
         _buffer[_used++] = b;
@@ -71,14 +83,36 @@ internal sealed class ByteWriter : IDisposable
 
     public void Flush()
     {
-        if (_used > 0)
+        Drain();
+        WaitForWrite();
+        _stream.Flush();
+    }
+
+    /// <summary>Hands the buffered bytes to the stream, in the background when writes overlap.</summary>
+    private void Drain()
+    {
+        if (_used == 0)
+        {
+            return;
+        }
+
+        if (_spare is null)
         {
             _stream.Write(_buffer, 0, _used);
             _used = 0;
+            return;
         }
 
-        _stream.Flush();
+        WaitForWrite();
+        var full = _buffer;
+        int length = _used;
+        _buffer = _spare;
+        _spare = full;
+        _used = 0;
+        _pending = Task.Run(() => _stream.Write(full, 0, length));
     }
+
+    private void WaitForWrite() => _pending.GetAwaiter().GetResult();
 
     public void Dispose() => Flush();
 }

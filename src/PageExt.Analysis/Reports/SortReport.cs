@@ -9,9 +9,25 @@ namespace PageExt.Analysis.Reports;
 /// </summary>
 internal static class SortReport
 {
+    /// <summary>Large writes for the largest reports (-a prints the whole dump again).</summary>
+    private const int TimestampWriteBytes = 1 << 20;
+
     public static SortResult Run(SortOptions options, Stream input, Stream output, DiagnosticLog log,
-        Action<long>? progress = null, Action<string>? stage = null, int chunkBytes = DumpChunkReader.DefaultChunkBytes) =>
-        PageOwnerSorter.Run(options, input, groups => Write(output, groups, options), log, progress, stage, chunkBytes);
+        Action<long>? progress = null, Action<string>? stage = null, int chunkBytes = DumpChunkReader.DefaultChunkBytes)
+    {
+        if (TimestampSort.Supports(options))
+        {
+            return TimestampSort.Run(options, input, sorted => Write(output, sorted), groups => Write(output, groups, options), log, progress, stage, chunkBytes);
+        }
+
+        return PageOwnerSorter.Run(options, input, groups => Write(output, groups, options), log, progress, stage, chunkBytes);
+    }
+
+    private static void Write(Stream output, SortedTimestamps sorted)
+    {
+        using var writer = new ByteWriter(output, TimestampWriteBytes, overlapWrites: true);
+        SortTextWriter.Write(writer, sorted);
+    }
 
     public static void Write(Stream output, IEnumerable<SortedGroup> groups, SortOptions options)
     {

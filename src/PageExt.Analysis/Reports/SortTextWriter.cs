@@ -19,20 +19,19 @@ internal static class SortTextWriter
                 continue;
             }
 
-            output.Write(group.CountAsInt);
-            output.Write(" times, "u8);
-            output.Write(group.PagesAsInt);
-            output.Write(" pages"u8);
             var cull = options.Cull;
             if (cull == CullKeys.None)
             {
-                output.Write(", "u8);
-                WriteAllocator(output, group.Allocator);
-                output.Write(":\n"u8);
+                WriteWholeTextHeader(output, group.CountAsInt, group.PagesAsInt, group.Allocator);
                 output.Write(group.Text.Span);
                 output.Write((byte)'\n');
                 continue;
             }
+
+            output.Write(group.CountAsInt);
+            output.Write(" times, "u8);
+            output.Write(group.PagesAsInt);
+            output.Write(" pages"u8);
 
             if ((cull & CullKeys.Pid) != 0 || options.FilterPid)
             {
@@ -73,16 +72,59 @@ internal static class SortTextWriter
         }
     }
 
+    /// <summary>
+    /// The records of a sort by allocation time (<see cref="TimestampSort"/>), exactly as the groups
+    /// path above prints them with no --cull: each text rebuilt from its pieces.
+    /// </summary>
+    public static void Write(ByteWriter output, SortedTimestamps sorted)
+    {
+        var keys = sorted.Keys;
+        var pieces = sorted.Pieces;
+        Span<byte> digits = stackalloc byte[20];
+        for (int start = 0; start < keys.Length;)
+        {
+            int end = sorted.GroupEnd(start);
+            long pages = 0;
+            for (int i = start; i < end; i++)
+            {
+                pages += keys[i].Pages;
+            }
+
+            ref readonly var key = ref keys[start];
+            WriteWholeTextHeader(output, end - start, unchecked((int)pages), key.Allocator);
+            output.Write(pieces[key.Head]);
+            output.Write(TimestampOrder.Digits(key, digits));
+            output.Write(pieces[key.Tail]);
+            output.Write((byte)'\n');
+            start = end;
+        }
+    }
+
+    /// <summary>"%d times, %d pages, " and print_allocator's names, then ":\n": a group's first line with no --cull.</summary>
+    private static void WriteWholeTextHeader(ByteWriter output, int count, int pages, int allocator)
+    {
+        output.Write(count);
+        output.Write(" times, "u8);
+        output.Write(pages);
+        output.Write(" pages, "u8);
+        WriteAllocator(output, allocator);
+        output.Write(":\n"u8);
+    }
+
     /// <summary>print_allocator: every name followed by a space.</summary>
     public static void WriteAllocator(ByteWriter output, int allocator)
     {
-        output.Write("allocated by "u8);
-        foreach (var name in AllocatorNames(allocator))
-        {
-            output.Write(name);
-            output.Write((byte)' ');
-        }
+        output.Write(AllocatorText(allocator));
     }
+
+    /// <summary>"allocated by " and every name followed by a space, for each combination of allocator bits, made once.</summary>
+    private static ReadOnlySpan<byte> AllocatorText(int allocator) =>
+        (uint)allocator < (uint)s_allocatorTexts.Length ? s_allocatorTexts[allocator] : BuildAllocatorText(allocator);
+
+    private static readonly byte[][] s_allocatorTexts = [.. Enumerable.Range(0, 2 * Dump.KernelFields.AllocatorOthers).Select(BuildAllocatorText)];
+
+    private static byte[] BuildAllocatorText(int allocator) =>
+        System.Text.Encoding.ASCII.GetBytes("allocated by " + string.Concat(AllocatorNames(allocator).Select(name => name + " ")));
 
     public static IEnumerable<string> AllocatorNames(int allocator)
     {

@@ -42,47 +42,20 @@ internal sealed class SortChunkSink : IRecordSink
             return;
         }
 
-        bool v66 = _options.Compat == CompatMode.V6_6;
-        var tsCapture = KernelFields.FindTimestamp(text, requireComma: v66);
-        ulong ts = KernelFields.ParseTimestamp(text, tsCapture, out bool tsOutOfRange);
-        ulong freeTs = 0;
-        if (v66)
-        {
-            freeTs = KernelFields.ParseTimestamp(text, KernelFields.FindFreeTimestamp(text), out _);
-            if (_options.OnlyUnreleased && freeTs != 0 && ts < freeTs)
-            {
-                return;
-            }
-        }
-
-        int pid = KernelFields.ParsePid(text, KernelFields.FindPid(text), out bool pidOutOfRange);
-        if (_options.Pids is { } pids && !pids.Contains(pid))
+        if (!RecordFields.TryRead(_options, in record, diagnostics, out var fields))
         {
             return;
         }
 
-        int tgid = KernelFields.ParsePid(text, KernelFields.FindTgid(text), out bool tgidOutOfRange);
-        if (_options.Tgids is { } tgids && !tgids.Contains(tgid))
-        {
-            return;
-        }
-
-        // Comm, allocator and the stored text matter per record only when they are part of the key
-        // or a filter; otherwise they are taken from the group's first record alone.
         var cull = _options.Cull;
-        bool commPerRecord = _options.Comms is not null || (cull & CullKeys.Comm) != 0;
-        var comm = commPerRecord ? Comm(text) : [];
-        if (_options.Comms is { } comms && !ContainsName(comms, comm))
-        {
-            return;
-        }
-
-        int pages = RecordOrder.Pages(text, record.Line, diagnostics);
-        if (tsOutOfRange | pidOutOfRange | tgidOutOfRange)
-        {
-            ReportOutOfRange(record.Line, diagnostics, tsOutOfRange, pidOutOfRange, tgidOutOfRange);
-        }
-
+        var tsCapture = fields.Timestamp;
+        ulong ts = fields.TimestampNs;
+        ulong freeTs = fields.FreeTimestampNs;
+        int pid = fields.Pid;
+        int tgid = fields.Tgid;
+        bool commPerRecord = fields.CommPerRecord;
+        var comm = RecordFields.Slice(text, fields.Comm);
+        int pages = fields.Pages;
         int allocator = (cull & CullKeys.Allocator) != 0 ? KernelFields.Allocator(text, record.PfnAllocator) : 0;
         bool strip = _options.StripTimestamp && tsCapture.Found && tsCapture.Length > 0;
         ReadOnlySpan<byte> key;
@@ -107,7 +80,7 @@ internal sealed class SortChunkSink : IRecordSink
         if (added)
         {
             group.Text = cull == CullKeys.None ? group.Key : Table.Arena.Add(strip ? Strip(text, tsCapture) : text);
-            group.Comm = Table.Arena.Add(commPerRecord ? comm : Comm(text));
+            group.Comm = Table.Arena.Add(commPerRecord ? comm : RecordFields.CommOf(text));
             group.Pid = pid;
             group.Tgid = tgid;
             group.Allocator = (cull & CullKeys.Allocator) != 0 ? allocator : KernelFields.Allocator(text, record.PfnAllocator);
@@ -120,31 +93,12 @@ internal sealed class SortChunkSink : IRecordSink
         group.Pages += pages;
     }
 
-    private static ReadOnlySpan<byte> Comm(ReadOnlySpan<byte> text)
-    {
-        var capture = KernelFields.FindComm(text);
-        return capture.Found ? text[capture.Start..capture.End] : [];
-    }
-
     /// <summary>The text with the ts digits cut out, as page_owner_sort stores it.</summary>
     private ReadOnlySpan<byte> Strip(ReadOnlySpan<byte> text, KernelFields.Capture ts)
     {
         text[..ts.Start].CopyTo(_stored);
         text[ts.End..].CopyTo(_stored.AsSpan(ts.Start));
         return _stored.AsSpan(0, text.Length - ts.Length);
-    }
-
-    private static bool ContainsName(IReadOnlyList<byte[]> names, ReadOnlySpan<byte> comm)
-    {
-        foreach (var name in names)
-        {
-            if (comm.SequenceEqual(name))
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     /// <summary>The culled fields, length-prefixed so that distinct tuples never share bytes.</summary>
@@ -190,28 +144,6 @@ internal sealed class SortChunkSink : IRecordSink
         }
 
         return _key.AsSpan(0, writer.Length);
-    }
-
-    private static void ReportOutOfRange(long line, List<DumpDiagnostic> diagnostics, bool ts, bool pid, bool tgid)
-    {
-        var fields = new List<string>(3);
-        if (pid)
-        {
-            fields.Add("pid (-1, or truncated to 32 bits)");
-        }
-
-        if (tgid)
-        {
-            fields.Add("tgid (-1, or truncated to 32 bits)");
-        }
-
-        if (ts)
-        {
-            fields.Add("ts (UINT64_MAX)");
-        }
-
-        diagnostics.Add(new DumpDiagnostic(line, DiagnosticKind.NumberOutOfRange,
-            "out-of-range " + string.Join(", ", fields) + "; read as page_owner_sort reads it, record kept"));
     }
 
     private ref struct KeyWriter

@@ -1,0 +1,257 @@
+using PageExt.Analysis.Dump;
+
+namespace PageExt.Analysis.Sort;
+
+/// <summary>
+/// page_owner_sort -a (and --sort=at or -at as first key) without spilling: with no --cull every
+/// record is its own group (identical texts aside), so the external sort used to write almost the
+/// whole dump to temporary runs, read it back and merge it comparing texts. Here a record is a
+/// 20-byte <see cref="TimestampKey"/> whose text is rebuilt from a few thousand distinct pieces, the
+/// keys are sorted in memory and the report is printed straight from the pieces.
+/// </summary>
+/// <remarks>
+/// The order is the total order that <see cref="SortComparers.Total"/> gives the in-memory sort:
+/// stamps first; equal stamps by the text (reversed where compare_ts makes glibc's merge take the
+/// later element); equal texts are one group, kept by the first of them in the input.
+/// <para>
+/// Memory: the keys and pieces are held up to the memory budget. Beyond it (a dump of many more
+/// records, or of records that share no pieces) the buffered records are handed, as groups, to
+/// <see cref="ExternalGroupSort"/>, and everything from then on takes its way: correct, bounded, slower.
+/// </para>
+/// Lifecycle: <see cref="Run"/> creates, feeds and disposes one instance.
+/// </remarks>
+internal sealed class TimestampSort : IDisposable
+{
+    private const int SegmentKeys = 1 << 16;
+
+    private readonly SortOptions _options;
+    private readonly PieceTable _pieces = new(segmentBytes: 1 << 20, initialCapacity: 4096);
+    private readonly List<TimestampKey[]> _segments = [];
+    private readonly List<SortedGroup> _groupPool = [];
+    private readonly ByteArena _texts = new(segmentBytes: 1 << 20);
+    private int[] _renumber = new int[4096];
+    private byte[] _concat = new byte[ChunkParser.MaxRecordBytes];
+    private int _count;
+    private long _flushed;
+    private long _loaded;
+    private ExternalGroupSort? _external;
+
+    private TimestampSort(SortOptions options)
+    {
+        _options = options;
+    }
+
+    /// <summary>Whether the options sort by allocation time over whole texts, in page_owner_sort's text format.</summary>
+    public static bool Supports(SortOptions options) =>
+        options.Compat == CompatMode.Modern && options.Format == OutputFormat.Text && options.Cull == CullKeys.None
+        && options.Sort.Count > 0 && options.Sort[0].Key == SortKey.AllocTimestamp
+        && (options.Sort.Count == 1 || !options.Sort[0].ThreeWayTimestamp);
+
+    /// <summary>
+    /// Reads and sorts <paramref name="input"/>, then prints through <paramref name="writeKeys"/> (the
+    /// records fit the budget) or <paramref name="writeGroups"/> (they were handed to the external sort).
+    /// </summary>
+    public static SortResult Run(SortOptions options, Stream input, Action<SortedTimestamps> writeKeys, Action<IEnumerable<SortedGroup>> writeGroups,
+        DiagnosticLog log, Action<long>? progress = null, Action<string>? stage = null, int chunkBytes = DumpChunkReader.DefaultChunkBytes)
+    {
+        using var sort = new TimestampSort(options);
+        var read = DumpPipeline.Run(input, keepPfnLines: false, () => new TimestampChunkSink(options), sort.Merge, log, progress, chunkBytes);
+        stage?.Invoke($"loaded {sort._loaded}");
+        if (sort._external is { } external)
+        {
+            sort.Flush();
+            stage?.Invoke("sorting ....");
+            stage?.Invoke("culling");
+            writeGroups(external.Finish());
+            return new SortResult(read, sort._loaded, external.Groups, null, external.RunCount);
+        }
+
+        if (read.Records == 0 && log.SkippedRecords > 0)
+        {
+            string unusable = $"not a page_owner dump: none of its {read.Lines} lines starts a record (\"Page allocated via order ...\")";
+            return new SortResult(read, 0, 0, unusable, 0);
+        }
+
+        stage?.Invoke("sorting ....");
+        var sorted = sort.SortKeys();
+        stage?.Invoke("culling");
+        writeKeys(sorted);
+        return new SortResult(read, sort._loaded, sorted.Groups, null, 0);
+    }
+
+    public void Dispose() => _external?.Dispose();
+
+    private long EstimatedBytes => (_count * (long)System.Runtime.CompilerServices.Unsafe.SizeOf<TimestampKey>()) + _pieces.EstimatedBytes;
+
+    /// <summary>Adds one chunk's keys, renumbering its pieces into the global table.</summary>
+    private void Merge(TimestampChunkSink sink, long lineBase)
+    {
+        var keys = sink.Keys;
+        if (keys.Length == 0)
+        {
+            return;
+        }
+
+        var local = sink.Pieces;
+        if (_pieces.Count + local.Count >= TimestampKey.MaxPieces)
+        {
+            Flush();
+        }
+
+        if (_renumber.Length < local.Count)
+        {
+            _renumber = new int[Math.Max(local.Count, _renumber.Length * 2)];
+        }
+
+        for (int i = 0; i < local.Count; i++)
+        {
+            _renumber[i] = _pieces.Intern(local[i], local.HashOf(i));
+        }
+
+        uint sequenceBase = (uint)_count;
+        foreach (ref readonly var key in keys)
+        {
+            int segment = _count / SegmentKeys;
+            if (segment == _segments.Count)
+            {
+                _segments.Add(new TimestampKey[SegmentKeys]);
+            }
+
+            _segments[segment][_count % SegmentKeys] = key.Renumber(_renumber[key.Head], _renumber[key.Tail], sequenceBase);
+            _count++;
+        }
+
+        _loaded += keys.Length;
+        if (EstimatedBytes > _options.MemoryBudgetBytes || _count > int.MaxValue - (1 << 24))
+        {
+            Flush();
+        }
+    }
+
+    /// <summary>
+    /// Hands the buffered records to the external sort as one-record groups, in input order, in runs
+    /// of about the memory budget each, and empties the buffer.
+    /// </summary>
+    private void Flush()
+    {
+        _external ??= new ExternalGroupSort(_options);
+        var batch = new List<SortedGroup>();
+        long batchBytes = 0;
+        _texts.Reset();
+        for (int i = 0; i < _count; i++)
+        {
+            var key = _segments[i / SegmentKeys][i % SegmentKeys];
+            if (batch.Count == _groupPool.Count)
+            {
+                _groupPool.Add(new SortedGroup(ReadOnlyMemory<byte>.Empty, ReadOnlyMemory<byte>.Empty));
+            }
+
+            var group = _groupPool[batch.Count];
+            Bind(group, key, _flushed + key.Sequence);
+            batch.Add(group);
+            batchBytes += ExternalGroupSort.EstimateBytes(group);
+            if (batchBytes > _options.MemoryBudgetBytes)
+            {
+                _external.Spill([.. batch]);
+                batch.Clear();
+                batchBytes = 0;
+                _texts.Reset();
+            }
+        }
+
+        if (batch.Count > 0)
+        {
+            _external.Spill([.. batch]);
+        }
+
+        _flushed += _count;
+        _count = 0;
+        _pieces.Reset();
+    }
+
+    /// <summary>Points <paramref name="group"/> at the record's rebuilt text, with the fields the in-memory sort would have read.</summary>
+    private void Bind(SortedGroup group, in TimestampKey key, long firstLine)
+    {
+        var head = _pieces[key.Head];
+        var tail = _pieces[key.Tail];
+        Span<byte> digits = stackalloc byte[20];
+        int digitCount = 0;
+        if (key.HasDigits)
+        {
+            System.Buffers.Text.Utf8Formatter.TryFormat(key.TimestampNs, digits, out digitCount);
+        }
+
+        var slice = _texts.Add(Concat(head, digits[..digitCount], tail));
+        var text = _texts.GetMemory(slice);
+        var comm = KernelFields.FindComm(text.Span);
+        group.Bind(text, comm.Found ? text[comm.Start..comm.End] : ReadOnlyMemory<byte>.Empty);
+        group.Count = 1;
+        group.Pages = key.Pages;
+        group.Pid = KernelFields.ParsePid(text.Span, KernelFields.FindPid(text.Span), out _);
+        group.Tgid = KernelFields.ParsePid(text.Span, KernelFields.FindTgid(text.Span), out _);
+        group.Allocator = key.Allocator;
+        group.TimestampNs = key.TimestampNs;
+        group.FreeTimestampNs = 0;
+        group.FirstLine = firstLine;
+    }
+
+    private ReadOnlySpan<byte> Concat(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b, ReadOnlySpan<byte> c)
+    {
+        int length = a.Length + b.Length + c.Length;
+        if (_concat.Length < length)
+        {
+            _concat = new byte[length];
+        }
+
+        a.CopyTo(_concat);
+        b.CopyTo(_concat.AsSpan(a.Length));
+        c.CopyTo(_concat.AsSpan(a.Length + b.Length));
+        return _concat.AsSpan(0, length);
+    }
+
+    /// <summary>
+    /// Sorts by stamp alone, with the primitive comparison that Array.Sort inlines, then puts each
+    /// run of equal stamps (rare: the clock counts nanoseconds) in the full order.
+    /// </summary>
+    private SortedTimestamps SortKeys()
+    {
+        var keys = new TimestampKey[_count];
+        var stamps = new ulong[_count];
+        for (int i = 0, segment = 0; i < _count; i += SegmentKeys, segment++)
+        {
+            _segments[segment].AsSpan(0, Math.Min(SegmentKeys, _count - i)).CopyTo(keys.AsSpan(i));
+        }
+
+        _segments.Clear();
+        for (int i = 0; i < keys.Length; i++)
+        {
+            stamps[i] = keys[i].TimestampNs;
+        }
+
+        Array.Sort(stamps, keys);
+        var term = _options.Sort[0];
+        if (term.Descending)
+        {
+            Array.Reverse(keys);
+        }
+
+        var order = new TimestampOrder(_pieces, term.Descending, TextDescending: !term.ThreeWayTimestamp && !term.Descending);
+        for (int start = 0; start < keys.Length;)
+        {
+            int end = start + 1;
+            while (end < keys.Length && keys[end].TimestampNs == keys[start].TimestampNs)
+            {
+                end++;
+            }
+
+            if (end - start > 1)
+            {
+                Array.Sort(keys, start, end - start, order);
+            }
+
+            start = end;
+        }
+
+        return new SortedTimestamps(keys, _pieces);
+    }
+}
