@@ -160,7 +160,7 @@ internal sealed class ReportCommand : ICliCommand
 
                 var proc = ProcFileReader.Read(text.Stream, diagnostics);
                 diagnostics.WriteTo(context.Stderr, CommandIo.Prefix("report", path));
-                return proc.Zones.Count > 0 ? (new PictureTotals(), proc.Zones, null)
+                return proc.Zones.Count > 0 ? (new PictureTotals(), proc.Zones.Select(z => new LiveZone(z.Node, z.Name, z.FreeBlocksPerOrder)).ToArray(), null)
                     : throw new CliException($"{where}: {KernelText.Describe(text.Kind)} with no zone line (\"Node N, zone NAME ...\")", ExitCodes.BadInput);
         }
 
