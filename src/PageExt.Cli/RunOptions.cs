@@ -22,6 +22,8 @@ internal sealed class RunOptions
 
     public string? BuddyInfo { get; private init; }
 
+    public string? ZoneInfo { get; private init; }
+
     public string? VmStat { get; private init; }
 
     public string? Log { get; private init; }
@@ -48,10 +50,11 @@ internal sealed class RunOptions
         };
         private readonly Option<string> _pageTypeInfo = File("--pagetypeinfo", "Write /proc/pagetypeinfo to PATH");
         private readonly Option<string> _buddyInfo = File("--buddyinfo", "Write /proc/buddyinfo to PATH");
+        private readonly Option<string> _zoneInfo = File("--zoneinfo", "Write /proc/zoneinfo (free pages, watermarks, sizes, per-CPU pagesets) to PATH");
         private readonly Option<string> _vmStat = File("--vmstat", "Write /proc/vmstat's allocator counters (nr_free_pages, pgalloc_*, pgfree) to PATH");
         private readonly Option<string> _log = File("--log", "Write the kernel log (dmesg) to PATH");
         private readonly Option<string> _trace = File("--trace", "Write the kmem trace events (trace_event= on the command line) to PATH as /sys/kernel/tracing/trace prints them");
-        private readonly Option<string> _report = File("--report", "Write the HTML report of the live machine (flame graph, tables, memory map, buddyinfo) to PATH");
+        private readonly Option<string> _report = File("--report", "Write the HTML report of the live machine (flame graph, tables, memory map, buddyinfo, zoneinfo) to PATH");
 
         public Set()
         {
@@ -60,7 +63,7 @@ internal sealed class RunOptions
 
         public void AddTo(Command command)
         {
-            foreach (var option in new Option[] { _workload, _record, _pageOwner, _format, _stacks, _threshold, _pageTypeInfo, _buddyInfo, _vmStat, _log, _trace, _report })
+            foreach (var option in new Option[] { _workload, _record, _pageOwner, _format, _stacks, _threshold, _pageTypeInfo, _buddyInfo, _zoneInfo, _vmStat, _log, _trace, _report })
             {
                 command.Options.Add(option);
             }
@@ -76,6 +79,7 @@ internal sealed class RunOptions
             StacksThreshold = parsed.GetValue(_threshold),
             PageTypeInfo = parsed.GetValue(_pageTypeInfo),
             BuddyInfo = parsed.GetValue(_buddyInfo),
+            ZoneInfo = parsed.GetValue(_zoneInfo),
             VmStat = parsed.GetValue(_vmStat),
             Log = parsed.GetValue(_log),
             Trace = parsed.GetValue(_trace),

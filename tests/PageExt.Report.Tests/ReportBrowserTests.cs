@@ -19,7 +19,7 @@ public sealed class ReportBrowserTests : IClassFixture<ReportFixture>
     [ChromiumFact]
     public async Task Every_report_loads_with_no_console_error_and_no_request_but_its_own_file()
     {
-        foreach (string file in new[] { _files.DumpReport, _files.LiveReport, _files.DiffReport, _files.FlameGraph, _files.PageTypeInfoReport })
+        foreach (string file in new[] { _files.DumpReport, _files.LiveReport, _files.DiffReport, _files.FlameGraph, _files.PageTypeInfoReport, _files.ZoneInfoReport })
         {
             await using var browser = await Browser.OpenAsync(file);
             await browser.Page.WaitForLoadStateAsync(Microsoft.Playwright.LoadState.NetworkIdle);
@@ -137,6 +137,45 @@ public sealed class ReportBrowserTests : IClassFixture<ReportFixture>
         var live = await Charts(_files.LiveReport);
         Assert.NotEmpty(live);
         Assert.Equal(live, await Charts(_files.PageTypeInfoReport));
+    }
+
+    [ChromiumFact]
+    public async Task Zoneinfo_table_shows_each_zones_free_pages_and_watermarks_as_the_file_prints_them()
+    {
+        var expected = new List<(string Zone, string Free, string Min)>();
+        string zone = "";
+        foreach (string line in File.ReadAllLines(_files.ZoneInfo))
+        {
+            var header = Regex.Match(line, @"^Node (\d+), zone +(\S+)$");
+            var field = Regex.Match(line, @"^ +(pages free|min) +(\d+)$");
+            if (header.Success)
+            {
+                zone = $"Node {header.Groups[1].Value}, zone {header.Groups[2].Value}";
+            }
+            else if (field.Success && field.Groups[1].Value == "pages free")
+            {
+                expected.Add((zone, long.Parse(field.Groups[2].Value, CultureInfo.InvariantCulture).ToString("N0", CultureInfo.InvariantCulture), ""));
+            }
+            else if (field.Success)
+            {
+                expected[^1] = expected[^1] with { Min = long.Parse(field.Groups[2].Value, CultureInfo.InvariantCulture).ToString("N0", CultureInfo.InvariantCulture) };
+            }
+        }
+
+        foreach (string file in new[] { _files.ZoneInfoReport, _files.LiveReport })
+        {
+            await using var browser = await Browser.OpenAsync(file);
+            Assert.True(await browser.Page.IsVisibleAsync("#zoneinfo-section"));
+            Assert.True(await browser.Page.IsVisibleAsync("#zoneinfo-link"));
+            var rows = await browser.Page.EvalOnSelectorAllAsync<string[][]>("#zoneinfo-rows tr[data-zone]",
+                "trs => trs.map(tr => [tr.dataset.zone, tr.querySelector('[data-field=free]').textContent, tr.querySelector('[data-field=min]').textContent])");
+            Assert.Equal(expected.Select(e => new[] { e.Zone, e.Free, e.Min }), rows);
+            Assert.Equal(expected.Count, await browser.Page.Locator("#zoneinfo figure").CountAsync());
+        }
+
+        await using var shot = await Browser.OpenAsync(_files.ZoneInfoReport);
+        await shot.Page.Locator("#zoneinfo-section").ScrollIntoViewIfNeededAsync();
+        await shot.Page.ScreenshotAsync(new() { Path = _files.Screenshot("report-zoneinfo") });
     }
 
     [ChromiumFact]

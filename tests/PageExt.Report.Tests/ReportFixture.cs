@@ -5,7 +5,7 @@ namespace PageExt.Report.Tests;
 
 /// <summary>
 /// One small live machine, run once for all the browser tests: its report, its page_owner dump and
-/// pagetypeinfo (taken at the same moment), the dump's report, a diff report and an SVG flame graph.
+/// pagetypeinfo and zoneinfo (taken at the same moment), the dump's report, a diff report and an SVG flame graph.
 /// Everything lands in the test output folder, so the reports and screenshots are kept as artefacts.
 /// </summary>
 public sealed class ReportFixture
@@ -15,13 +15,14 @@ public sealed class ReportFixture
         Directory = Path.Combine(AppContext.BaseDirectory, "artefacts");
         System.IO.Directory.CreateDirectory(Directory);
         Run("run", "--cmdline", "page_owner=on", "--memory", "128M", "--seed", "7", "--steps", "60000",
-            "--page-owner", Dump, "--pagetypeinfo", PageTypeInfo, "--report", LiveReport);
+            "--page-owner", Dump, "--pagetypeinfo", PageTypeInfo, "--zoneinfo", ZoneInfo, "--report", LiveReport);
         Run("run", "--cmdline", "page_owner=on", "--memory", "128M", "--seed", "7", "--steps", "30000", "--page-owner", OldDump);
         Run("report", Dump, "-o", DumpReport);
         Run("report", "--diff", OldDump, Dump, "-o", DiffReport);
         Run("report", "--format", "svg", Dump, "-o", FlameGraph);
         Run("sort", "--format", "folded", Dump, Folded);
         Run("report", PageTypeInfo, "-o", PageTypeInfoReport);
+        Run("report", ZoneInfo, "-o", ZoneInfoReport);
     }
 
     public string Directory { get; }
@@ -31,6 +32,12 @@ public sealed class ReportFixture
     public string OldDump => Path.Combine(Directory, "dump-old.txt");
 
     public string PageTypeInfo => Path.Combine(Directory, "pagetypeinfo.txt");
+
+    /// <summary>The live machine's /proc/zoneinfo, taken at the same moment as its report.</summary>
+    public string ZoneInfo => Path.Combine(Directory, "zoneinfo.txt");
+
+    /// <summary>The report of that zoneinfo file alone.</summary>
+    public string ZoneInfoReport => Path.Combine(Directory, "zoneinfo.html");
 
     public string LiveReport => Path.Combine(Directory, "live.html");
 

@@ -8,8 +8,8 @@ namespace PageExt.Analysis.Inputs;
 /// <summary>
 /// Tells what kernel text an input is from its first <see cref="HeadBytes"/>, by the lines only that
 /// text prints, so a file's name never matters. A page_owner record line wins over everything (a dump
-/// is what every command reads); then the markers of page_owner_stacks and the /proc files, whose
-/// lines are distinctive; then a kernel log, known by a page_owner report line or by log prefixes on
+/// is what every command reads); then the markers of page_owner_stacks, quic/crash-plugins'
+/// pageowner output and the /proc files, whose lines are distinctive; then a kernel log, known by a page_owner report line or by log prefixes on
 /// most of its lines (a dmesg's first report may be far from its start).
 /// </summary>
 internal static partial class InputDetector
@@ -21,7 +21,7 @@ internal static partial class InputDetector
         string text = Encoding.Latin1.GetString(head);
         int lines = 0;
         int logLines = 0;
-        bool stacks = false, pagetype = false, buddy = false, zone = false, kernel = false;
+        bool stacks = false, pagetype = false, buddy = false, zone = false, kernel = false, crash = false;
         foreach (var range in text.AsSpan().EnumerateLines())
         {
             string line = range.ToString();
@@ -52,9 +52,11 @@ internal static partial class InputDetector
             pagetype |= line.StartsWith("Page block order:", StringComparison.Ordinal) || line.StartsWith("Free pages count per migrate type at order", StringComparison.Ordinal);
             buddy |= BuddyLine().IsMatch(line);
             zone |= line.StartsWith("  per-node stats", StringComparison.Ordinal) || ZoneInfoLine().IsMatch(line);
+            crash |= Crash.CrashPageOwnerReader.IsMarker(line);
         }
 
-        return kernel ? InputKind.KernelLog
+        return crash ? InputKind.CrashPageOwner
+            : kernel ? InputKind.KernelLog
             : stacks ? InputKind.PageOwnerStacks
             : pagetype ? InputKind.PageTypeInfo
             : zone ? InputKind.ZoneInfo

@@ -26,4 +26,7 @@ internal enum InputKind
 
     /// <summary>/proc/zoneinfo.</summary>
     ZoneInfo,
+
+    /// <summary>quic/crash-plugins' `pageowner` output (a vendor format): per-page ALLOC/FREE records and per-stack totals from a vmcore.</summary>
+    CrashPageOwner,
 }

@@ -52,6 +52,7 @@ internal sealed class KernelText : IDisposable
         InputKind.PageTypeInfo => "/proc/pagetypeinfo",
         InputKind.BuddyInfo => "/proc/buddyinfo",
         InputKind.ZoneInfo => "/proc/zoneinfo",
+        InputKind.CrashPageOwner => "quic/crash-plugins' pageowner output",
         _ => "not a kernel text PageExt knows",
     };
 

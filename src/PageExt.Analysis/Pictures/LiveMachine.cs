@@ -8,7 +8,7 @@ namespace PageExt.Analysis.Pictures;
 
 /// <summary>
 /// A live machine as the report reads it, for `pageext run --report` and the server's report
-/// endpoint alike: its pageblocks and buddyinfo from the library's views, and its page_owner
+/// endpoint alike: its pageblocks, buddyinfo and zoneinfo from the library's views, and its page_owner
 /// records through the same reader as a dump's.
 /// </summary>
 internal static class LiveMachine
@@ -19,7 +19,20 @@ internal static class LiveMachine
         var blocks = PageblockMap.Capture(machine)
             .Select(b => new LivePageblock(b.Node, b.ZoneName, b.StartPfn, b.Pages, b.FreePages, b.MigrateType, b.Mixed))
             .ToArray();
-        return new LiveMemory(Pageblock.Order, zones, blocks);
+        return new LiveMemory(Pageblock.Order, zones, blocks) { ZoneInfo = ReadZoneInfo(machine) };
+    }
+
+    /// <summary>
+    /// The machine's zoneinfo view read back by the reader that reads a kernel's, so the report
+    /// draws one model whatever its source. The view prints only lines the reader knows.
+    /// </summary>
+    private static IReadOnlyList<Proc.ProcZoneInfo> ReadZoneInfo(Machine machine)
+    {
+        using var text = new MemoryStream(Encoding.UTF8.GetBytes(ZoneInfo.Render(machine)));
+        var diagnostics = new Text.TextDiagnostics();
+        var zones = Proc.ZoneInfoReader.Read(text, diagnostics);
+        return diagnostics.Warnings == 0 ? zones
+            : throw new InvalidOperationException($"the zoneinfo view printed a line its reader does not take: {diagnostics.Kept[0]}");
     }
 
     /// <summary>

@@ -11,8 +11,19 @@ namespace PageExt.Analysis.Pictures;
 /// </summary>
 internal sealed class PictureTotals
 {
+    public PictureTotals()
+        : this(new DumpTotals())
+    {
+    }
+
+    /// <summary>Totals read by a summary's reader (a page_owner_stacks file, page_owner_sort's output): stacks only, no orders or pageblocks.</summary>
+    public PictureTotals(DumpTotals totals)
+    {
+        Totals = totals;
+    }
+
     /// <summary>What top and diff read from the same dump.</summary>
-    public DumpTotals Totals { get; } = new();
+    public DumpTotals Totals { get; }
 
     public GroupTable Stacks => Totals.Stacks;
 

@@ -31,6 +31,9 @@ internal sealed class ReportData
     /// <summary>Free blocks per order read from /proc/buddyinfo or /proc/pagetypeinfo, drawn as a live machine's are.</summary>
     public IReadOnlyList<LiveZone>? ProcZones { get; init; }
 
+    /// <summary>The zones of a /proc/zoneinfo (a file's, or the live machine's view read back): free pages against the watermarks.</summary>
+    public IReadOnlyList<Proc.ProcZoneInfo>? ZoneInfo { get; init; }
+
     public required string Title { get; init; }
 
     public int PageBytes { get; init; } = PageUnits.DefaultPageBytes;
@@ -59,6 +62,7 @@ internal sealed class ReportData
         WriteTable(json, "types", Rows(Current.PageTypes, Old?.PageTypes), int.MaxValue);
         WriteMap(json);
         WriteBuddy(json);
+        WriteZoneInfo(json);
 
         json.WriteStartArray("names");
         foreach (string name in names.Names)
@@ -332,6 +336,76 @@ internal sealed class ReportData
         }
 
         json.WriteEndArray();
+    }
+
+    /// <summary>
+    /// "zoneinfo": per zone its watermarks and sizes (null where the kernel did not print them),
+    /// protection, and its pagesets as [cpu, list, count, high, batch].
+    /// </summary>
+    private void WriteZoneInfo(Utf8JsonWriter json)
+    {
+        json.WriteStartArray("zoneinfo");
+        foreach (var zone in ZoneInfo ?? Live?.ZoneInfo ?? [])
+        {
+            json.WriteStartObject();
+            json.WriteNumber("node", zone.Node);
+            json.WriteString("zone", zone.Name);
+            Number("free", zone.Free);
+            Number("boost", zone.Boost);
+            Number("min", zone.Min);
+            Number("low", zone.Low);
+            Number("high", zone.High);
+            Number("promo", zone.Promo);
+            Number("spanned", zone.Spanned);
+            Number("present", zone.Present);
+            Number("managed", zone.Managed);
+            Number("cma", zone.Cma);
+            Number("startPfn", zone.StartPfn);
+            if (zone.Unreclaimable is { } unreclaimable)
+            {
+                json.WriteBoolean("unreclaimable", unreclaimable);
+            }
+            else
+            {
+                json.WriteNull("unreclaimable");
+            }
+
+            json.WriteStartArray("protection");
+            foreach (long pages in zone.Protection)
+            {
+                json.WriteNumberValue(pages);
+            }
+
+            json.WriteEndArray();
+            json.WriteStartArray("pagesets");
+            foreach (var set in zone.Pagesets)
+            {
+                json.WriteStartArray();
+                json.WriteNumberValue(set.Cpu);
+                json.WriteNumberValue(set.List);
+                json.WriteNumberValue(set.Count);
+                json.WriteNumberValue(set.High);
+                json.WriteNumberValue(set.Batch);
+                json.WriteEndArray();
+            }
+
+            json.WriteEndArray();
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+
+        void Number(string name, long? value)
+        {
+            if (value is { } v)
+            {
+                json.WriteNumber(name, v);
+            }
+            else
+            {
+                json.WriteNull(name);
+            }
+        }
     }
 
     private static void WriteNames(Utf8JsonWriter json, string property, NameTable table)

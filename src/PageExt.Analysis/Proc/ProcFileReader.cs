@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using PageExt.Analysis.Inputs;
-using PageExt.Analysis.Pictures;
 using PageExt.Analysis.Text;
 
 namespace PageExt.Analysis.Proc;
@@ -95,7 +94,7 @@ internal static partial class ProcFileReader
             }
         }
 
-        return new ProcFreeAreas(pageblockOrder, zones.Select(z => new LiveZone(z.Node, z.Name, z.Free)).ToArray(), blocks);
+        return new ProcFreeAreas(pageblockOrder, zones.Select(z => new ProcFreeZone(z.Node, z.Name, z.Free)).ToArray(), blocks);
 
         void AddFree(string node, string zone, string countText, long line)
         {

@@ -3,7 +3,6 @@ using System.Text;
 using System.Text.RegularExpressions;
 using PageExt.Analysis.Dump;
 using PageExt.Analysis.Inputs;
-using PageExt.Analysis.Pictures;
 using PageExt.Analysis.Reports;
 using PageExt.Analysis.Text;
 
@@ -22,27 +21,14 @@ namespace PageExt.Analysis.SortOutput;
 /// </remarks>
 internal static partial class SortOutputReader
 {
-    public static DumpTotals Load(Stream input, TextDiagnostics diagnostics)
-    {
-        var totals = new DumpTotals();
-        Fill(totals, input, diagnostics);
-        return totals;
-    }
-
-    public static PictureTotals LoadPictures(Stream input, TextDiagnostics diagnostics)
-    {
-        var totals = new PictureTotals();
-        Fill(totals.Totals, input, diagnostics);
-        return totals;
-    }
-
     /// <summary>True for a group's first line, in any generation of the tool.</summary>
     public static bool IsGroupHeader(string line) => GroupHeader().IsMatch(line);
 
-    private static void Fill(DumpTotals totals, Stream input, TextDiagnostics diagnostics)
+    public static DumpTotals Load(Stream input, TextDiagnostics diagnostics)
     {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(diagnostics);
+        var totals = new DumpTotals();
         using var lines = new TextLines(input);
         (long Line, long Times, long? Pages, string? Allocator)? group = null;
         int order = -1;
@@ -134,6 +120,7 @@ internal static partial class SortOutputReader
         }
 
         Finish();
+        return totals;
     }
 
     [GeneratedRegex(@"^(?<times>\d+) times(?:, (?<pages>\d+) pages)?(?:, allocated by (?<allocator>[A-Z][A-Z ]*?))? ?:?\s*$")]

@@ -1,7 +1,6 @@
 using System.Text;
 using PageExt.Analysis.Dump;
 using PageExt.Analysis.Inputs;
-using PageExt.Analysis.Pictures;
 using PageExt.Analysis.Reports;
 using PageExt.Analysis.Text;
 
@@ -18,20 +17,6 @@ internal static class StackTotals
     public static DumpTotals Load(Stream input, TextDiagnostics diagnostics)
     {
         var totals = new DumpTotals();
-        Fill(totals, input, diagnostics);
-        return totals;
-    }
-
-    public static PictureTotals LoadPictures(Stream input, TextDiagnostics diagnostics)
-    {
-        var totals = new PictureTotals();
-        Fill(totals.Totals, input, diagnostics);
-        return totals;
-    }
-
-    /// <returns>The number of stacks read.</returns>
-    private static int Fill(DumpTotals totals, Stream input, TextDiagnostics diagnostics)
-    {
         var stacks = StacksFile.PerStack(StacksFile.Read(input, diagnostics), diagnostics);
         var key = new List<byte>();
         foreach (var (frames, pages) in stacks)
@@ -47,6 +32,6 @@ internal static class StackTotals
             totals.AddTotals(0, pages);
         }
 
-        return stacks.Count;
+        return totals;
     }
 }

@@ -1,3 +1,4 @@
+using PageExt.Analysis.Crash;
 using PageExt.Analysis.Dmesg;
 using PageExt.Analysis.Dump;
 using PageExt.Analysis.Inputs;
@@ -58,6 +59,16 @@ internal static class CommandIo
                 var records = KernelText.RecordsOf(log);
                 length = records.Length;
                 return records;
+            case InputKind.CrashPageOwner:
+                var (_, pages) = ReadCrash(text, path, context, command);
+                text.Dispose();
+                if (pages is null)
+                {
+                    throw new CliException($"{Where(path)}: {KernelText.Describe(text.Kind)} with per-stack totals (pageowner -t) only, not page records; `pageext top`, `diff` and `report` read it", ExitCodes.BadInput);
+                }
+
+                length = pages.Length;
+                return pages;
             default:
                 throw new CliException($"{Where(path)}: {KernelText.Describe(text.Kind)}, not page_owner records; {ReadBy(text.Kind)}", ExitCodes.BadInput);
         }
@@ -79,14 +90,33 @@ internal static class CommandIo
         return log;
     }
 
+    /// <summary>
+    /// Reads a crash session's pageowner output, naming on stderr every line it skips or passes over;
+    /// its ALLOC records come back as a dump, or null when it holds only `pageowner -t` totals.
+    /// </summary>
+    /// <exception cref="CliException">Neither an ALLOC record nor a per-stack total (exit 2).</exception>
+    public static (CrashPageOwnerLog Log, Stream? Records) ReadCrash(KernelText text, string path, CliContext context, string command)
+    {
+        var diagnostics = new TextDiagnostics();
+        var log = CrashPageOwnerReader.Read(text.Stream, diagnostics);
+        var records = log.Allocations.Any() ? CrashRecordWriter.Records(log, diagnostics) : null;
+        diagnostics.WriteTo(context.Stderr, Prefix(command, path));
+        if (records is null && log.Stacks.Count == 0)
+        {
+            throw new CliException($"{Where(path)}: {KernelText.Describe(text.Kind)} with no ALLOC record and no \"Allocated N times\" entry", ExitCodes.BadInput);
+        }
+
+        return (log, records);
+    }
+
     public static string Where(string path) => path == "-" ? "<stdin>" : path;
 
     public static string Prefix(string command, string path) => $"pageext{(command.Length > 0 ? " " + command : "")}: {Where(path)}";
 
     private static string ReadBy(InputKind kind) => kind switch
     {
-        InputKind.PageOwnerStacks or InputKind.SortOutput => "`pageext top`, `diff` and `report` read it",
-        InputKind.PageTypeInfo or InputKind.BuddyInfo => "`pageext report` draws it",
+        InputKind.PageOwnerStacks or InputKind.SortOutput or InputKind.CrashPageOwner => "`pageext top`, `diff` and `report` read it",
+        InputKind.PageTypeInfo or InputKind.BuddyInfo or InputKind.ZoneInfo => "`pageext report` draws it",
         _ => "no pageext command reads it",
     };
 }

@@ -1,10 +1,9 @@
 using System.CommandLine;
 using System.Text;
+using PageExt.Analysis.Crash;
 using PageExt.Analysis.Dump;
 using PageExt.Analysis.Inputs;
 using PageExt.Analysis.Reports;
-using PageExt.Analysis.SortOutput;
-using PageExt.Analysis.Stacks;
 using PageExt.Analysis.Text;
 
 namespace PageExt.Cli.Commands;
@@ -84,16 +83,28 @@ internal sealed class ReportArguments
     {
         using var text = CommandIo.OpenText(path, context, out long length);
         string where = CommandIo.Where(path);
-        if (text.Kind is InputKind.PageOwnerStacks or InputKind.SortOutput)
+        if (SummaryTotals.IsSummary(text.Kind))
         {
             var diagnostics = new TextDiagnostics();
-            var read = text.Kind == InputKind.SortOutput ? SortOutputReader.Load(text.Stream, diagnostics) : StackTotals.Load(text.Stream, diagnostics);
+            var read = SummaryTotals.Load(text.Kind, text.Stream, diagnostics);
             diagnostics.WriteTo(context.Stderr, CommandIo.Prefix(command, path));
             return read.Stacks.Count + read.Allocators.Count > 0 ? read
                 : throw new CliException($"{where}: {KernelText.Describe(text.Kind)} with no complete entry", ExitCodes.BadInput);
         }
 
-        using var input = CommandIo.Records(text, path, context, command, ref length);
+        Stream? crashRecords = null;
+        if (text.Kind == InputKind.CrashPageOwner)
+        {
+            (var crash, crashRecords) = CommandIo.ReadCrash(text, path, context, command);
+            if (crashRecords is null)
+            {
+                return CrashStackTotals.Load(crash);
+            }
+
+            length = crashRecords.Length;
+        }
+
+        using var input = crashRecords ?? CommandIo.Records(text, path, context, command, ref length);
         var log = new DiagnosticLog();
         var progress = context.StderrIsTerminal ? new ProgressBar(context.Stderr, length) : null;
         var totals = DumpTotals.Load(input, log, progress is null ? null : progress.Report);

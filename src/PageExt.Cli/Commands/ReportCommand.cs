@@ -1,12 +1,11 @@
 using System.CommandLine;
 using System.Globalization;
+using PageExt.Analysis.Crash;
 using PageExt.Analysis.Dump;
 using PageExt.Analysis.Inputs;
 using PageExt.Analysis.Pictures;
 using PageExt.Analysis.Proc;
 using PageExt.Analysis.Reports;
-using PageExt.Analysis.SortOutput;
-using PageExt.Analysis.Stacks;
 using PageExt.Cli.Files;
 using PageExt.Analysis.Text;
 
@@ -85,11 +84,11 @@ internal sealed class ReportCommand : ICliCommand
             // The output is checked and opened before any input is read.
             using var target = OutputFile.OpenAll([("--output", path)], files, context)[0];
             var old = isDiff ? Load(files[0], context, allowProc: false).Totals : null;
-            var (current, procZones) = Load(files[^1], context, allowProc: !isDiff);
+            var (current, procZones, zoneInfo) = Load(files[^1], context, allowProc: !isDiff);
             string heading = parsed.GetValue(title) ?? (isDiff
                 ? $"page_owner diff: {Describe(files[0])} to {Describe(files[1])}"
                 : $"page_owner: {Describe(files[0])}");
-            var data = new ReportData { Current = current, Old = old, ProcZones = procZones, Title = heading, PageBytes = parsed.GetValue(pageSize) };
+            var data = new ReportData { Current = current, Old = old, ProcZones = procZones, ZoneInfo = zoneInfo, Title = heading, PageBytes = parsed.GetValue(pageSize) };
             long bytes = Write(target, data, svg);
             target.Commit();
             if (!target.IsStdout)
@@ -131,9 +130,9 @@ internal sealed class ReportCommand : ICliCommand
 
     private static string Describe(string path) => path == "-" ? "stdin" : Path.GetFileName(path);
 
-    /// <summary>Reads one input: a dump or a kernel log's records, a page_owner_stacks file's stacks, or a /proc file's free blocks.</summary>
+    /// <summary>Reads one input: a dump or a kernel log's records, a page_owner_stacks file's stacks, a /proc file's free blocks or zoneinfo's zones.</summary>
     /// <exception cref="CliException">The file cannot be opened (exit 1) or holds nothing the report draws (exit 2).</exception>
-    private static (PictureTotals Totals, IReadOnlyList<LiveZone>? ProcZones) Load(string path, CliContext context, bool allowProc)
+    private static (PictureTotals Totals, IReadOnlyList<LiveZone>? ProcZones, IReadOnlyList<ProcZoneInfo>? ZoneInfo) Load(string path, CliContext context, bool allowProc)
     {
         using var text = CommandIo.OpenText(path, context, out long length);
         string where = CommandIo.Where(path);
@@ -141,23 +140,43 @@ internal sealed class ReportCommand : ICliCommand
         switch (text.Kind)
         {
             case InputKind.PageOwnerStacks or InputKind.SortOutput:
-                var stacks = text.Kind == InputKind.SortOutput ? SortOutputReader.LoadPictures(text.Stream, diagnostics) : StackTotals.LoadPictures(text.Stream, diagnostics);
+                var stacks = new PictureTotals(SummaryTotals.Load(text.Kind, text.Stream, diagnostics));
                 diagnostics.WriteTo(context.Stderr, CommandIo.Prefix("report", path));
-                return stacks.Stacks.Count + stacks.Allocators.Count > 0 ? (stacks, null)
+                return stacks.Stacks.Count + stacks.Allocators.Count > 0 ? (stacks, null, null)
                     : throw new CliException($"{where}: {KernelText.Describe(text.Kind)} with no complete entry", ExitCodes.BadInput);
-            case InputKind.PageTypeInfo or InputKind.BuddyInfo:
+            case InputKind.PageTypeInfo or InputKind.BuddyInfo or InputKind.ZoneInfo:
                 if (!allowProc)
                 {
                     throw new CliException($"{where}: {KernelText.Describe(text.Kind)} cannot be compared; --diff takes dumps, kernel logs or page_owner_stacks files", ExitCodes.BadInput);
                 }
 
+                if (text.Kind == InputKind.ZoneInfo)
+                {
+                    var zones = ZoneInfoReader.Read(text.Stream, diagnostics);
+                    diagnostics.WriteTo(context.Stderr, CommandIo.Prefix("report", path));
+                    return zones.Count > 0 ? (new PictureTotals(), null, zones)
+                        : throw new CliException($"{where}: {KernelText.Describe(text.Kind)} with no zone (\"Node N, zone NAME\")", ExitCodes.BadInput);
+                }
+
                 var proc = ProcFileReader.Read(text.Stream, diagnostics);
                 diagnostics.WriteTo(context.Stderr, CommandIo.Prefix("report", path));
-                return proc.Zones.Count > 0 ? (new PictureTotals(), proc.Zones)
+                return proc.Zones.Count > 0 ? (new PictureTotals(), proc.Zones.Select(z => new LiveZone(z.Node, z.Name, z.FreeBlocksPerOrder)).ToArray(), null)
                     : throw new CliException($"{where}: {KernelText.Describe(text.Kind)} with no zone line (\"Node N, zone NAME ...\")", ExitCodes.BadInput);
         }
 
-        using var input = CommandIo.Records(text, path, context, "report", ref length);
+        Stream? crashRecords = null;
+        if (text.Kind == InputKind.CrashPageOwner)
+        {
+            (var crash, crashRecords) = CommandIo.ReadCrash(text, path, context, "report");
+            if (crashRecords is null)
+            {
+                return (new PictureTotals(CrashStackTotals.Load(crash)), null, null);
+            }
+
+            length = crashRecords.Length;
+        }
+
+        using var input = crashRecords ?? CommandIo.Records(text, path, context, "report", ref length);
         var log = new DiagnosticLog();
         var progress = context.StderrIsTerminal ? new ProgressBar(context.Stderr, length) : null;
         PictureTotals totals;
@@ -176,6 +195,6 @@ internal sealed class ReportCommand : ICliCommand
             throw new CliException($"{where}: not a page_owner dump: no line starts a record (\"Page allocated via order ...\")", ExitCodes.BadInput);
         }
 
-        return (totals, null);
+        return (totals, null, null);
     }
 }

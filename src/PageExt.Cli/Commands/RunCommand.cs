@@ -18,7 +18,7 @@ internal sealed class RunCommand : ICliCommand
     {
         var machineOptions = new MachineOptionSet();
         var runOptions = new RunOptions.Set();
-        var command = new Command("run", "Boot with a command line, replay a workload, write page_owner, page_owner_stacks, pagetypeinfo, buddyinfo, dmesg. "
+        var command = new Command("run", "Boot with a command line, replay a workload, write page_owner, page_owner_stacks, pagetypeinfo, buddyinfo, zoneinfo, dmesg. "
             + "PATH may be `-` for standard output; without any output option, buddyinfo and pagetypeinfo go to standard output.");
         machineOptions.AddTo(command);
         runOptions.AddTo(command);
@@ -45,6 +45,7 @@ internal sealed class RunCommand : ICliCommand
                 ("--page-owner-stacks", options.PageOwnerStacks),
                 ("--pagetypeinfo", options.PageTypeInfo),
                 ("--buddyinfo", options.BuddyInfo),
+                ("--zoneinfo", options.ZoneInfo),
                 ("--vmstat", options.VmStat),
                 ("--log", options.Log),
                 ("--trace", options.Trace),
@@ -145,6 +146,11 @@ internal sealed class RunCommand : ICliCommand
         if (Output("--buddyinfo") is { } buddyInfo)
         {
             BuddyInfo.Write(buddyInfo.Writer, snapshot);
+        }
+
+        if (Output("--zoneinfo") is { } zoneInfo)
+        {
+            ZoneInfo.Write(zoneInfo.Writer, machine);
         }
 
         if (Output("--vmstat") is { } vmStat)

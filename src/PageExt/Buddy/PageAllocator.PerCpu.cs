@@ -71,6 +71,30 @@ public sealed unsafe partial class PageAllocator
     }
 
     /// <summary>
+    /// Every registered cache's lists for <paramref name="zone"/>, in registration order: what
+    /// /proc/zoneinfo's "pagesets" prints per CPU (a cache is a thread's, here). A racy snapshot
+    /// while other threads allocate.
+    /// </summary>
+    internal List<(int Count, int High, int Batch)> PageSets(Zone zone)
+    {
+        ThrowIfShutDown();
+        var sets = new List<(int Count, int High, int Batch)>();
+        lock (_cachesLock)
+        {
+            foreach (var cache in _caches)
+            {
+                if (zone.Index < cache.ZoneCount)
+                {
+                    ref var lists = ref cache.Lists(zone.Index);
+                    sets.Add((Volatile.Read(ref lists.Count), Volatile.Read(ref lists.High), Volatile.Read(ref lists.Batch)));
+                }
+            }
+        }
+
+        return sets;
+    }
+
+    /// <summary>
     /// This thread's lists for this machine, given what <see cref="t_pageset"/> held when the
     /// operation began. Allocation reads the thread static first thing, unconditionally: then the
     /// runtime's thread-local lookup there dominates the one of a free that follows it, and the

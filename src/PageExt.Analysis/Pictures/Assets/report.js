@@ -509,9 +509,103 @@
     });
   }
 
+  // ---- zoneinfo -------------------------------------------------------------------------------
+  function zoneState(z) {
+    if (z.present === 0) return "unpopulated";
+    if (z.free === null || z.min === null || z.low === null || z.high === null) return "unknown";
+    return z.free < z.min ? "below min" : z.free < z.low ? "below low" : z.free < z.high ? "below high" : "above high";
+  }
+  function zoneinfo() {
+    if (!D.zoneinfo || !D.zoneinfo.length) return;
+    $("zoneinfo-section").hidden = false;
+    $("zoneinfo-link").hidden = false;
+    var box = $("zoneinfo"), NS = "http://www.w3.org/2000/svg";
+    var colours = { "below min": "#c0392b", "below low": "#e67e22", "below high": "#d4ac0d", "above high": "#3d7dd8", "unknown": "#999", "unpopulated": "#999" };
+    D.zoneinfo.forEach(function (z) {
+      var fig = el("figure", { "data-zone": "Node " + z.node + ", zone " + z.zone });
+      fig.appendChild(el("figcaption", {}, "Node " + z.node + ", zone " + z.zone));
+      var W = 320, H = 22, state = zoneState(z);
+      // The axis runs to half again the highest mark, so the marks stay apart; more free pages than that run off the end.
+      var top = Math.max(1, Math.round(Math.max(z.high || 0, z.promo || 0) * 1.5));
+      if (!z.high && !z.promo) top = Math.max(top, z.free || 0);
+      var clipped = (z.free || 0) > top;
+      var svg = document.createElementNS(NS, "svg");
+      svg.setAttribute("width", String(W + 10)); svg.setAttribute("height", String(H + 50));
+      svg.setAttribute("role", "img");
+      svg.setAttribute("aria-label", "Node " + z.node + " zone " + z.zone + ": " + (z.free === null ? "free pages unknown" :
+        fmt(z.free) + " free pages, " + state) + "; min " + z.min + ", low " + z.low + ", high " + z.high);
+      var bar = document.createElementNS(NS, "rect");
+      bar.setAttribute("x", "5"); bar.setAttribute("y", "4"); bar.setAttribute("height", String(H));
+      bar.setAttribute("width", String(Math.max(z.free ? 1 : 0, W * Math.min(z.free || 0, top) / top))); bar.setAttribute("fill", colours[state]);
+      var title = document.createElementNS(NS, "title");
+      title.textContent = fmt(z.free || 0) + " free pages (" + mib(z.free || 0) + " MiB): " + state;
+      bar.appendChild(title);
+      svg.appendChild(bar);
+      if (state === "unpopulated") {
+        fig.appendChild(el("p", { "class": "hint" }, "unpopulated: no present pages"));
+        box.appendChild(fig);
+        return;
+      }
+      if (clipped) {
+        var more = document.createElementNS(NS, "text");
+        more.setAttribute("x", String(W - 60)); more.setAttribute("y", String(H - 3)); more.setAttribute("fill", "#fff");
+        more.textContent = "\u2192 " + fmt(z.free);
+        svg.appendChild(more);
+      }
+      [["min", z.min], ["low", z.low], ["high", z.high], ["promo", z.promo]].forEach(function (m, i) {
+        if (m[1] === null) return;
+        var x = 5 + W * m[1] / top;
+        var line = document.createElementNS(NS, "line");
+        line.setAttribute("x1", String(x)); line.setAttribute("x2", String(x)); line.setAttribute("y1", "1"); line.setAttribute("y2", String(H + 8 + i * 9));
+        line.setAttribute("stroke", "#222"); line.setAttribute("stroke-dasharray", i === 3 ? "2,2" : "");
+        line.setAttribute("data-mark", m[0]);
+        svg.appendChild(line);
+        var label = document.createElementNS(NS, "text");
+        label.setAttribute("x", String(x - 6)); label.setAttribute("y", String(H + 16 + i * 9));
+        label.textContent = m[0];
+        svg.appendChild(label);
+      });
+      fig.appendChild(svg);
+      fig.appendChild(el("p", { "class": "hint" }, z.free === null ? "free pages not printed" : fmt(z.free) + " free pages, " + state));
+      box.appendChild(fig);
+    });
+    function pcp(z, field) {
+      if (!z.pagesets.length) return "-";
+      if (field === 2) return fmt(z.pagesets.reduce(function (s, p) { return s + p[2]; }, 0));
+      var seen = [];
+      z.pagesets.forEach(function (p) { if (seen.indexOf(p[field]) < 0) seen.push(p[field]); });
+      return seen.join(", ");
+    }
+    function cell(v) { return v === null || v === undefined ? "-" : fmt(v); }
+    var table = el("table", { id: "zoneinfo-rows" });
+    table.appendChild(el("caption", { "class": "l" }, "Per zone, in pages (pagesets: count summed over CPUs; the high and batch values printed)"));
+    var head = el("tr");
+    ["zone", "free", "state", "min", "low", "high", "promo", "boost", "managed", "present", "spanned", "cma", "protection", "pcp count", "pcp high", "pcp batch", "CPUs", "start_pfn"]
+      .forEach(function (h, i) { head.appendChild(el("th", { scope: "col", "class": i < 3 || i === 12 ? "l" : "" }, h)); });
+    table.appendChild(head);
+    D.zoneinfo.forEach(function (z) {
+      var tr = el("tr", { "data-zone": "Node " + z.node + ", zone " + z.zone });
+      var cpus = [];
+      z.pagesets.forEach(function (p) { if (cpus.indexOf(p[0]) < 0) cpus.push(p[0]); });
+      [["Node " + z.node + ", zone " + z.zone, "l"], [cell(z.free), "", "free"], [zoneState(z), "l", "state"], [cell(z.min), "", "min"], [cell(z.low), "", "low"],
+        [cell(z.high), "", "high"], [cell(z.promo)], [cell(z.boost)], [cell(z.managed), "", "managed"], [cell(z.present), "", "present"], [cell(z.spanned), "", "spanned"],
+        [cell(z.cma)], ["(" + z.protection.join(", ") + ")", "l"], [pcp(z, 2), "", "pcp-count"], [pcp(z, 3), "", "pcp-high"], [pcp(z, 4), "", "pcp-batch"],
+        [String(cpus.length)], [cell(z.startPfn)]]
+        .forEach(function (c) {
+          var attrs = {};
+          if (c[1]) attrs["class"] = c[1];
+          if (c[2]) attrs["data-field"] = c[2];
+          tr.appendChild(el("td", attrs, c[0]));
+        });
+      table.appendChild(tr);
+    });
+    $("zoneinfo-table").appendChild(table);
+  }
+
   drawFlame();
   select("stacks");
   buddy();
+  zoneinfo();
   document.body.setAttribute("data-ready", "1");
   if ("IntersectionObserver" in window) {
     new IntersectionObserver(function (entries, observer) {
