@@ -3,7 +3,7 @@ using PageExt.Analysis.Dump;
 namespace PageExt.Analysis.Sort;
 
 /// <summary>What one sort run did.</summary>
-/// <param name="LoadedRecords">Records that passed the filters (page_owner_sort's "loaded N").</param>
+/// <param name="LoadedRecords">page_owner_sort's "loaded N": records that passed the filters, less those its generation merged into an identical previous one (<see cref="AdjacentMerge"/>).</param>
 /// <param name="UnusableReason">Set when the input holds no page_owner record at all.</param>
 /// <param name="SpilledRuns">Sorted runs written to temporary files (0 when the groups fit in memory).</param>
 internal sealed record SortResult(DumpReadSummary Read, long LoadedRecords, int Groups, string? UnusableReason, int SpilledRuns);
@@ -50,7 +50,7 @@ internal static class PageOwnerSorter
                 external.Spill(rest);
             }
 
-            loaded = external.Loaded;
+            loaded = aggregation.Blocks.Stored;
             stage?.Invoke($"loaded {loaded}");
             stage?.Invoke("sorting ....");
             stage?.Invoke("culling");
@@ -59,7 +59,7 @@ internal static class PageOwnerSorter
         else
         {
             var groups = aggregation.ToGroups();
-            loaded = groups.Sum(g => g.Count);
+            loaded = aggregation.Blocks.Stored;
             stage?.Invoke($"loaded {loaded}");
             if (read.Records == 0 && log.SkippedRecords > 0)
             {

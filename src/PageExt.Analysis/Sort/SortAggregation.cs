@@ -13,13 +13,18 @@ internal sealed class SortAggregation
     public SortAggregation(SortOptions options)
     {
         _textIsKey = options.Cull == CullKeys.None || options.Compat == CompatMode.Y2014;
+        Blocks = new AdjacentMerge(options);
     }
+
+    /// <summary>page_owner_sort's "loaded N" over every chunk merged so far; <see cref="Reset"/> keeps it.</summary>
+    public AdjacentMerge Blocks { get; }
 
     public GroupTable Table { get; } = new(segmentBytes: 4 << 20, initialCapacity: 4096);
 
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public void Merge(SortChunkSink sink, long lineBase)
     {
+        Blocks.Join(sink.Blocks);
         var source = sink.Table;
         foreach (ref var group in source.Groups)
         {

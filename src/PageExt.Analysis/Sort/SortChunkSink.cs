@@ -16,11 +16,19 @@ internal sealed class SortChunkSink : IRecordSink
     public SortChunkSink(SortOptions options)
     {
         _options = options;
+        Blocks = new AdjacentMerge(options);
     }
 
     public GroupTable Table { get; } = new(segmentBytes: 1 << 20);
 
-    public void Reset() => Table.Reset();
+    /// <summary>The chunk's part of page_owner_sort's "loaded N".</summary>
+    public AdjacentMerge Blocks { get; }
+
+    public void Reset()
+    {
+        Table.Reset();
+        Blocks.Reset();
+    }
 
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public void Accept(in RawRecord record, List<DumpDiagnostic> diagnostics)
@@ -31,6 +39,7 @@ internal sealed class SortChunkSink : IRecordSink
             // The 2014 tool groups whole blocks, PFN line included, and knows no fields; a record with
             // an order no kernel records is still named, as in every other mode.
             RecordOrder.Pages(text, record.Line, diagnostics);
+            Blocks.Add(text);
             ref var block = ref Table.FindOrAdd(text, ByteHash.Hash(text), out bool isNew);
             if (isNew)
             {
@@ -47,6 +56,7 @@ internal sealed class SortChunkSink : IRecordSink
             return;
         }
 
+        Blocks.Add(text);
         var cull = _options.Cull;
         var tsCapture = fields.Timestamp;
         ulong ts = fields.TimestampNs;
