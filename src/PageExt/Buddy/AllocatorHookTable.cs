@@ -18,7 +18,8 @@ namespace PageExt.Buddy;
 /// Zero cost when off: the allocator keeps no table at all when no slot is enabled, and tests
 /// <c><see cref="Supported"/> &amp;&amp; table is not null</c>. With the process-wide switch off the
 /// tier-1 JIT folds that test to false and the hook calls vanish from the machine code; with it on
-/// and every feature off the test is one predictable branch.
+/// and every feature off the test is one predictable branch on the slow paths, and none on the
+/// cached fast paths, whose drain check covers it (ThreadPageCache.PageSet.FastPathBlocked).
 /// </para>
 /// <para>
 /// Concurrency model: immutable once built; the allocator installs it before any other thread uses

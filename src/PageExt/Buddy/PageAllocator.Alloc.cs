@@ -33,15 +33,17 @@ public sealed unsafe partial class PageAllocator
             int first = _fastZone[(preferredNode * ZoneTypes.Count) + highest];
             if (first >= 0)
             {
-                // The window stays open until the descriptor is written: shutdown waits for it.
+                // The window stays open until the descriptor is written: shutdown waits for it. A
+                // machine with clients never gets a block here (see PageSet.FastPathBlocked), so
+                // only the gfp mask can ask for more.
                 set = CurrentPageSet(set);
-                uint cached = RmqueuePcplist(set, first, order, type);
+                uint cached = RmqueuePcplist(set, first, order, type, unlessClients: true);
                 if (cached != Page.NoPfn)
                 {
                     CountAlloc(set, first, order);
-                    bool more = PrepNewPage(_zoneFlagBits[first], cached, order, gfp, type);
+                    PrepNewPage(_zoneFlagBits[first], cached, order, type);
                     Volatile.Write(ref set->InUse, 0);
-                    if (more)
+                    if ((gfp & PrepNewPageSlowGfp) != 0)
                     {
                         PrepNewPageSlowOutsideWindow(cached, order, gfp);
                     }
@@ -50,9 +52,35 @@ public sealed unsafe partial class PageAllocator
                 }
 
                 Volatile.Write(ref set->InUse, 0);
+                if (AllocatorHookTable.Supported && _hooks is not null)
+                {
+                    return AllocPagesCachedForClients(gfp, order, preferredNode, highest, first, type);
+                }
             }
         }
 
+        return AllocPagesFromZones(gfp, order, preferredNode, highest, type);
+    }
+
+    /// <summary>
+    /// The cache hit of a machine with clients: the fast path's steps, then the clients, out of
+    /// line so that the fast path keeps one test for drains and clients together.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private uint AllocPagesCachedForClients(GfpFlags gfp, int order, int preferredNode, int highest, int first, MigrateType type)
+    {
+        var set = CurrentPageSet();
+        uint cached = RmqueuePcplist(set, first, order, type);
+        if (cached != Page.NoPfn)
+        {
+            CountAlloc(set, first, order);
+            PrepNewPage(_zoneFlagBits[first], cached, order, type);
+            Volatile.Write(ref set->InUse, 0);
+            PrepNewPageSlowOutsideWindow(cached, order, gfp);
+            return cached;
+        }
+
+        Volatile.Write(ref set->InUse, 0);
         return AllocPagesFromZones(gfp, order, preferredNode, highest, type);
     }
 
@@ -75,7 +103,8 @@ public sealed unsafe partial class PageAllocator
         }
 
         CountAlloc(CurrentPageSet(), _memory.PageblockZone(pfn), order);
-        if (PrepNewPage(ZoneOfOnline(pfn).FlagBits, pfn, order, gfp, type))
+        PrepNewPage(ZoneOfOnline(pfn).FlagBits, pfn, order, type);
+        if ((gfp & PrepNewPageSlowGfp) != 0 || (AllocatorHookTable.Supported && _hooks is not null))
         {
             PrepNewPageSlow(pfn, order, gfp);
         }
@@ -374,13 +403,16 @@ public sealed unsafe partial class PageAllocator
         _guardHook?.OnGuardCleared(pfn, order);
     }
 
+    /// <summary>The gfp bits that make a block need <see cref="PrepNewPageSlow"/> whether or not the machine has clients.</summary>
+    private const GfpFlags PrepNewPageSlowGfp = GfpFlags.Comp | GfpFlags.Zero;
+
     /// <summary>
-    /// post_alloc_hook() / prep_new_page(): mark the block allocated. Returns true when the block
-    /// also needs <see cref="PrepNewPageSlow"/> (compound, debugging clients, zeroing), which the
-    /// caller runs out of line, outside any cache window: a client may allocate in turn.
+    /// post_alloc_hook() / prep_new_page(): mark the block allocated. The caller then runs
+    /// <see cref="PrepNewPageSlow"/> when the block also needs it (<see cref="PrepNewPageSlowGfp"/>,
+    /// or clients), out of line, outside any cache window: a client may allocate in turn.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private bool PrepNewPage(ulong zoneBits, uint pfn, int order, GfpFlags gfp, MigrateType type)
+    private void PrepNewPage(ulong zoneBits, uint pfn, int order, MigrateType type)
     {
         Page* page = _vmemmap + pfn;
         page->Flags = zoneBits;
@@ -393,7 +425,6 @@ public sealed unsafe partial class PageAllocator
         // check reads them as one 64-bit load, and a load that spans two narrower stores still in
         // the store buffer cannot be forwarded from them and waits for both to retire.
         *(ulong*)&page->HeadPfnPlusOne = (ulong)Page.PackBookkeeping(PageType.None, order, (byte)type, PageState.InUse | PageState.EverAllocated) << 32;
-        return (gfp & (GfpFlags.Comp | GfpFlags.Zero)) != 0 || (AllocatorHookTable.Supported && _hooks is not null);
     }
 
     /// <summary><see cref="PrepNewPageSlow"/> for a block the fast path took, after its window closed.</summary>

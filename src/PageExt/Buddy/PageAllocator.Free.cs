@@ -12,14 +12,15 @@ public sealed unsafe partial class PageAllocator
     /// buddy lists. As with allocation, only the common case (a plain small block, no clients) is
     /// inlined into callers, and it runs whole inside this thread's cache window, checks included,
     /// so that shutdown cannot unmap the descriptor under it; everything else leaves the window and
-    /// goes to <see cref="FreePagesOutsideWindow"/>.
+    /// goes to <see cref="FreePagesOutsideWindow"/>. Clients and drains are one compare
+    /// (<see cref="ThreadPageCache.PageSet.FastPathBlocked"/>).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void FreePagesCore(ulong pfn, int order)
     {
         var set = CurrentPageSet();
         Volatile.Write(ref set->InUse, 1);
-        if (Volatile.Read(ref set->DrainRequested) != 0 || !IsOnline(pfn) || (uint)order > PageOrder.Costly)
+        if (Volatile.Read(ref set->FastPathBlocked) != 0 || !IsOnline(pfn) || (uint)order > PageOrder.Costly)
         {
             Volatile.Write(ref set->InUse, 0);
             FreePagesOutsideWindow(pfn, order);
@@ -27,7 +28,7 @@ public sealed unsafe partial class PageAllocator
         }
 
         Page* page = _vmemmap + pfn;
-        if (!FreePageLooksAllocated(page, order) || (page->Flags & (ulong)PageFlags.Head) != 0 || (AllocatorHookTable.Supported && _hooks is not null))
+        if (!FreePageLooksAllocated(page, order) || (page->Flags & (ulong)PageFlags.Head) != 0)
         {
             Volatile.Write(ref set->InUse, 0);
             FreePagesOutsideWindow(pfn, order);

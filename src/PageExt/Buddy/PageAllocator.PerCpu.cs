@@ -138,6 +138,7 @@ public sealed unsafe partial class PageAllocator
                 ThrowDisposed();
             }
 
+            cache.Set->HasClients = HasClientsFlag;
             _caches.Add(cache);
         }
 
@@ -151,16 +152,18 @@ public sealed unsafe partial class PageAllocator
     /// list is empty and <paramref name="refillFrom"/> is given, first refill a batch from the buddy
     /// lists (rmqueue_bulk); the allocation fast path passes none, since a refill needs the
     /// watermark check, and so takes no lock. Returns NoPfn when the cache is being drained or had
-    /// nothing; the caller then goes to the buddy lists. Opens the window of <paramref name="set"/>
+    /// nothing, and, when <paramref name="unlessClients"/>, also when the machine has clients to
+    /// call; the caller then takes a slower path. Opens the window of <paramref name="set"/>
     /// (this thread's current set) and leaves it open: the caller closes it once it is done with
     /// the block's descriptor, so that shutdown cannot unmap it in between.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private uint RmqueuePcplist(ThreadPageCache.PageSet* set, int zoneIndex, int order, MigrateType type, Zone? refillFrom = null, AllocFlags alloc = 0)
+    private uint RmqueuePcplist(ThreadPageCache.PageSet* set, int zoneIndex, int order, MigrateType type, Zone? refillFrom = null, AllocFlags alloc = 0, bool unlessClients = false)
     {
         Volatile.Write(ref set->InUse, 1);
         uint pfn = Page.NoPfn;
-        if (Volatile.Read(ref set->DrainRequested) == 0)
+        long blocked = unlessClients ? Volatile.Read(ref set->FastPathBlocked) : Volatile.Read(ref set->DrainRequested);
+        if (blocked == 0)
         {
             PerCpuPages* lists = ThreadPageCache.PageSet.Lists(set, zoneIndex);
             int list = PerCpuPages.ListIndex(order, type);

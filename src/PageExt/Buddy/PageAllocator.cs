@@ -151,8 +151,20 @@ public sealed unsafe partial class PageAllocator
         _installedHooks = table;
         _guardHook = table.Guard;
         _guardMinOrder = table.GuardMinOrder;
-        _hooks = table.AnyEnabled ? table : null;
+        lock (_cachesLock)
+        {
+            _hooks = table.AnyEnabled ? table : null;
+
+            // Boot's own allocations (page_ext's tables) made this thread's cache before the table.
+            foreach (var cache in _caches)
+            {
+                cache.Set->HasClients = HasClientsFlag;
+            }
+        }
     }
+
+    /// <summary>A per-CPU cache's <see cref="ThreadPageCache.PageSet.HasClients"/>. Caller holds <see cref="_cachesLock"/>.</summary>
+    private int HasClientsFlag => AllocatorHookTable.Supported && _hooks is not null ? 1 : 0;
 
     internal bool HasHooks => _hooks is not null;
 

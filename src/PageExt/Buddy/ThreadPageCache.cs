@@ -107,11 +107,27 @@ internal sealed unsafe class ThreadPageCache
         [FieldOffset(0)]
         public int InUse;
 
-        [FieldOffset(4)]
+        [FieldOffset(8)]
         public int DrainRequested;
 
-        /// <summary>The allocator these lists belong to; 0 once it has shut down.</summary>
+        /// <summary>
+        /// 1 when the machine has allocator clients (its hook table), else 0. Written when the set
+        /// is made and by <see cref="PageAllocator"/>'s hook installation at boot, both under the
+        /// registry lock; never changes once the machine is up.
+        /// </summary>
+        [FieldOffset(12)]
+        public int HasClients;
+
+        /// <summary>
+        /// <see cref="DrainRequested"/> and <see cref="HasClients"/> read as one word: 0 exactly when
+        /// a cached allocation or free may finish on the fast path, so that one compare the fast
+        /// paths make anyway for drains also keeps them from passing clients by. Only ever read.
+        /// </summary>
         [FieldOffset(8)]
+        public long FastPathBlocked;
+
+        /// <summary>The allocator these lists belong to; 0 once it has shut down.</summary>
+        [FieldOffset(16)]
         public long AllocatorId;
 
         /// <summary>This thread's vm_event_state for the machine: written by the owner only, summed by readers.</summary>
