@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -95,6 +96,24 @@ public sealed unsafe class PoolTests : IDisposable
 
         Assert.False(_factory.Machine.PageOwner.GetOwner(pfn)!.Allocated);
         Assert.Equal(1, ((PageExtMemoryPool)pool).ReturnedCount);
+    }
+
+    [Fact]
+    public void TryGetArrayHandsOutACopyOfThePagesAndCountsIt()
+    {
+        var pool = (PageExtMemoryPool)CreatePool("");
+        using var owner = pool.Rent();
+        owner.Memory.Span.Fill(7);
+        Assert.Equal(0, pool.ArrayCopyCount);
+
+        Assert.True(MemoryMarshal.TryGetArray<byte>(owner.Memory[16..], out var segment));
+
+        Assert.Equal(1, pool.ArrayCopyCount);
+        Assert.Equal(16, segment.Offset);
+        Assert.Equal(PageSize.Bytes - 16, segment.Count);
+        Assert.All(segment, b => Assert.Equal(7, b));
+        segment.Array![segment.Offset] = 9;
+        Assert.Equal(7, owner.Memory.Span[16]);
     }
 
     [Fact]

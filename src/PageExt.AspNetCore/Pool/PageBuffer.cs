@@ -76,6 +76,7 @@ internal sealed unsafe class PageBuffer : MemoryManager<byte>
         ThrowIfUnusable();
         _snapshot ??= ArrayPool<byte>.Shared.Rent(Length);
         new ReadOnlySpan<byte>((void*)_address, Length).CopyTo(_snapshot);
+        _pool.CountArrayCopy();
         segment = new ArraySegment<byte>(_snapshot, 0, Length);
         return true;
     }

@@ -57,6 +57,7 @@ public sealed class PageExtMemoryPool : MemoryPool<byte>
     private readonly byte[] _rentedOrder;
     private long _rented;
     private long _returned;
+    private long _arrayCopies;
     private int _disposed;
 
     internal PageExtMemoryPool(Machine machine, string? owner, ILogger logger)
@@ -85,6 +86,13 @@ public sealed class PageExtMemoryPool : MemoryPool<byte>
 
     /// <summary>Buffers returned (once each; double returns are not counted).</summary>
     public long ReturnedCount => Volatile.Read(ref _returned);
+
+    /// <summary>
+    /// Copies of a buffer made for callers that need an array (MemoryMarshal.TryGetArray): Kestrel's
+    /// socket transport asks for one per segment of a multi-segment send. A plaintext GET sends one
+    /// segment and makes none.
+    /// </summary>
+    public long ArrayCopyCount => Volatile.Read(ref _arrayCopies);
 
     /// <summary>True once the pool is disposed; it then refuses to rent.</summary>
     public bool IsDisposed => Volatile.Read(ref _disposed) != 0;
@@ -128,6 +136,9 @@ public sealed class PageExtMemoryPool : MemoryPool<byte>
         uint pages = (uint)(bytes + PageSize.Bytes - 1) >> PageSize.Shift;
         return pages <= 1 ? 0 : BitOperations.Log2(pages - 1) + 1;
     }
+
+    /// <summary>A buffer was copied into an array for TryGetArray.</summary>
+    internal void CountArrayCopy() => Interlocked.Increment(ref _arrayCopies);
 
     /// <summary>The owner's first return: the pages go back to the machine.</summary>
     internal void Return(PageBuffer buffer)
