@@ -11,7 +11,8 @@ namespace PageExt.Benchmarks.AspNetCore;
 /// pool adds its owner object and bookkeeping to) and beside .NET's shared MemoryPool (ArrayPool).
 /// The TwoThreads cases run the same loop on two threads at once, as Kestrel's I/O threads rent
 /// from one pool: the time is per pair on each thread, so it equals the one-thread time when the
-/// threads share nothing that one writes and the other reads.
+/// threads share nothing that one writes and the other reads (and the allocation column counts
+/// both threads' owners).
 /// </summary>
 [MemoryDiagnoser]
 public class MemoryPoolBenchmarks
