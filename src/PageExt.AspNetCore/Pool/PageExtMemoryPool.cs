@@ -30,9 +30,9 @@ namespace PageExt.AspNetCore;
 /// (the order of the buffer rented there, plus one), written only by the thread that holds the
 /// page, and counts rents and returns per processor (<see cref="StripedCount"/>), so a rent and a
 /// return write no cache line that another core's rents write too: Kestrel rents on one thread
-/// and returns on another, and two totals shared by every core bounced between them. A second return of an
-/// owner is caught by the owner's own state, never passed to the allocator: the pages may by then
-/// belong to someone else. <see cref="MemoryPool{T}.Dispose()"/> is idempotent and thread-safe;
+/// and returns on another, and two totals shared by every core bounced between them. A second
+/// return of an owner is caught by the owner's own state, never passed to the allocator: the
+/// pages may by then belong to someone else. <see cref="MemoryPool{T}.Dispose()"/> is idempotent and thread-safe;
 /// buffers returned after it are still freed while the machine lives.
 /// </para>
 /// </summary>
