@@ -4,6 +4,8 @@
 //   --PageExt:Pool default|pageext Kestrel's own pool, or the PageExt pool (default pageext)
 //   --PageExt:CommandLine "..."    the pool machine's boot command line (default page_owner=on)
 //   --PageExt:MemoryMiB N          the pool machine's memory (default 1024)
+//   --PageExt:Stats true           serve GET /stats (or environment PageExt__Stats=true): the
+//                                  process's counters that bench/pool-bench.sh reads around a run
 using Microsoft.AspNetCore.Http.Features;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -49,6 +51,33 @@ app.MapPost("/echo", async (HttpContext context) =>
 if (pageExtPool)
 {
     app.MapPageExtDebug();
+}
+
+// Totals since start, one line of name=value; a load generator reads it before and after a run
+// and divides the differences by the requests it made. Off unless asked for: the route is one
+// more for the router to match.
+if (builder.Configuration.GetValue("PageExt:Stats", false))
+{
+    var factory = app.Services.GetService<PageExt.AspNetCore.PageExtMemoryPoolFactory>();
+    app.MapGet("/stats", () =>
+    {
+        var line = new System.Text.StringBuilder();
+        line.Append(System.Globalization.CultureInfo.InvariantCulture,
+            $"allocated_bytes={GC.GetTotalAllocatedBytes(precise: true)} gen0_collections={GC.CollectionCount(0)} jit_methods={System.Runtime.JitInfo.GetCompiledMethodCount()}");
+        if (factory is not null)
+        {
+            long rents = 0, copies = 0;
+            foreach (var pool in factory.Pools)
+            {
+                rents += pool.RentedCount;
+                copies += pool.ArrayCopyCount;
+            }
+
+            line.Append(System.Globalization.CultureInfo.InvariantCulture, $" rents={rents} array_copies={copies}");
+        }
+
+        return line.Append('\n').ToString();
+    });
 }
 
 app.Lifetime.ApplicationStarted.Register(() =>

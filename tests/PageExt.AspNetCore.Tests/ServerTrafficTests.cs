@@ -87,6 +87,35 @@ public sealed partial class ServerTrafficTests
         Assert.True(factory.Pools.Sum(p => p.RentedCount) >= PostBytes / 4096, $"{factory.Pools.Sum(p => p.RentedCount)} rents");
     }
 
+    [Fact]
+    public async Task SmallResponsesAreSentFromThePagesAndOnlyAMultiSegmentResponseIsCopiedIntoArrays()
+    {
+        const int Gets = 50;
+        var large = new byte[96 << 10];
+        new Random(14).NextBytes(large);
+        await using var host = await KestrelHost.StartAsync("", app =>
+        {
+            app.MapGet("/", () => "Hello, World!");
+            app.MapGet("/large", () => Results.Bytes(large));
+        });
+        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
+        Assert.Equal("Hello, World!", await client.GetStringAsync(host.Loopback("/")));
+        long rents = host.Factory.Pools.Sum(p => p.RentedCount);
+
+        for (int i = 0; i < Gets; i++)
+        {
+            Assert.Equal("Hello, World!", await client.GetStringAsync(host.Loopback("/")));
+        }
+
+        // Kestrel's socket sender passes a single segment on as memory; only a send of several
+        // segments needs arrays (SocketAsyncEventArgs.BufferList), which TryGetArray copies into.
+        Assert.Equal(0, host.Factory.Pools.Sum(p => p.ArrayCopyCount));
+        Assert.True(host.Factory.Pools.Sum(p => p.RentedCount) - rents >= Gets, "every GET rents its buffers from the pool");
+
+        Assert.Equal(large, await client.GetByteArrayAsync(host.Loopback("/large")));
+        Assert.True(host.Factory.Pools.Sum(p => p.ArrayCopyCount) > 0, "a 96 KiB response is sent in several segments");
+    }
+
     private static async Task<bool> Delay()
     {
         await Task.Delay(50);

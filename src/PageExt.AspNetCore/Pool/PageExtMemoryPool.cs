@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.CodeAnalysis;
 using System.Numerics;
@@ -27,9 +28,11 @@ namespace PageExt.AspNetCore;
 /// Concurrency model: <see cref="Rent"/> and returns run on any thread without a lock of the
 /// pool's; the allocator serialises what it must. The pool keeps one byte per page of the machine
 /// (the order of the buffer rented there, plus one), written only by the thread that holds the
-/// page, so a rent and a return touch nothing shared but the two totals. A second return of an
-/// owner is caught by the owner's own state, never passed to the allocator: the pages may by then
-/// belong to someone else. <see cref="MemoryPool{T}.Dispose()"/> is idempotent and thread-safe;
+/// page, and counts rents and returns per processor (<see cref="StripedCount"/>), so a rent and a
+/// return write no cache line that another core's rents write too: Kestrel rents on one thread
+/// and returns on another, and two totals shared by every core bounced between them. A second
+/// return of an owner is caught by the owner's own state, never passed to the allocator: the
+/// pages may by then belong to someone else. <see cref="MemoryPool{T}.Dispose()"/> is idempotent and thread-safe;
 /// buffers returned after it are still freed while the machine lives.
 /// </para>
 /// </summary>
@@ -55,8 +58,13 @@ public sealed class PageExtMemoryPool : MemoryPool<byte>
 
     // Per PFN: 0 when this pool has no buffer starting there, else the buffer's order + 1.
     private readonly byte[] _rentedOrder;
-    private long _rented;
-    private long _returned;
+    private readonly StripedCount _rented = new();
+    private readonly StripedCount _returned = new();
+    private long _arrayCopies;
+
+    // TryGetArray's copies by PFN, from ArrayPool<byte>.Shared, given back with the pages. Kept
+    // here rather than in each buffer, whose size every rent allocates.
+    private readonly ConcurrentDictionary<uint, byte[]> _snapshots = new();
     private int _disposed;
 
     internal PageExtMemoryPool(Machine machine, string? owner, ILogger logger)
@@ -77,14 +85,24 @@ public sealed class PageExtMemoryPool : MemoryPool<byte>
     /// <summary>The machine whose pages the buffers are.</summary>
     public Machine Machine => _machine;
 
+    /// <summary>PAGE_OFFSET of the machine: a page's address is this plus pfn &lt;&lt; PAGE_SHIFT.</summary>
+    internal nint DirectMap => _directMap;
+
     /// <inheritdoc/>
     public override int MaxBufferSize => MaxBlockSize;
 
     /// <summary>Buffers rented since the pool was created.</summary>
-    public long RentedCount => Volatile.Read(ref _rented);
+    public long RentedCount => _rented.Sum();
 
     /// <summary>Buffers returned (once each; double returns are not counted).</summary>
-    public long ReturnedCount => Volatile.Read(ref _returned);
+    public long ReturnedCount => _returned.Sum();
+
+    /// <summary>
+    /// Copies of a buffer made for callers that need an array (MemoryMarshal.TryGetArray): Kestrel's
+    /// socket transport asks for one per segment of a multi-segment send. A plaintext GET sends one
+    /// segment and makes none.
+    /// </summary>
+    public long ArrayCopyCount => Volatile.Read(ref _arrayCopies);
 
     /// <summary>True once the pool is disposed; it then refuses to rent.</summary>
     public bool IsDisposed => Volatile.Read(ref _disposed) != 0;
@@ -113,8 +131,8 @@ public sealed class PageExtMemoryPool : MemoryPool<byte>
         }
 
         _rentedOrder[pfn.Value] = (byte)(order + 1);
-        Interlocked.Increment(ref _rented);
-        return new PageBuffer(this, pfn, order, _directMap + (nint)(pfn.Value << PageSize.Shift));
+        _rented.Increment();
+        return new PageBuffer(this, (uint)pfn.Value, order);
     }
 
     /// <summary>The order of the smallest block holding <paramref name="bytes"/>.</summary>
@@ -129,11 +147,34 @@ public sealed class PageExtMemoryPool : MemoryPool<byte>
         return pages <= 1 ? 0 : BitOperations.Log2(pages - 1) + 1;
     }
 
+    /// <summary>The array TryGetArray copies the buffer at <paramref name="pfn"/> into: one per rented buffer, kept until its return.</summary>
+    internal byte[] Snapshot(uint pfn, int length)
+    {
+        var snapshot = _snapshots.GetOrAdd(pfn, static (_, bytes) => ArrayPool<byte>.Shared.Rent(bytes), length);
+        if (snapshot.Length < length)
+        {
+            // Left by a buffer whose TryGetArray raced its own return: too small for this block.
+            snapshot = _snapshots[pfn] = ArrayPool<byte>.Shared.Rent(length);
+        }
+
+        Interlocked.Increment(ref _arrayCopies);
+        return snapshot;
+    }
+
+    /// <summary>The buffer at <paramref name="pfn"/> is being returned: its copy goes back to the array pool.</summary>
+    internal void ReleaseSnapshot(uint pfn)
+    {
+        if (_snapshots.TryRemove(pfn, out var snapshot))
+        {
+            ArrayPool<byte>.Shared.Return(snapshot);
+        }
+    }
+
     /// <summary>The owner's first return: the pages go back to the machine.</summary>
     internal void Return(PageBuffer buffer)
     {
         _rentedOrder[buffer.Pfn.Value] = 0;
-        Interlocked.Increment(ref _returned);
+        _returned.Increment();
         try
         {
             _machine.FreePages(buffer.Pfn, buffer.Order);
