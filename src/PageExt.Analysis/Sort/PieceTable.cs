@@ -78,23 +78,7 @@ internal sealed class PieceTable
         return _count - 1;
     }
 
-    private void Grow()
-    {
-        var buckets = new int[_buckets.Length * 2];
-        int mask = buckets.Length - 1;
-        for (int i = 0; i < _count; i++)
-        {
-            int bucket = (int)_entries[i].Hash & mask;
-            while (buckets[bucket] != 0)
-            {
-                bucket = (bucket + 1) & mask;
-            }
-
-            buckets[bucket] = i + 1;
-        }
-
-        _buckets = buckets;
-    }
+    private void Grow() => _buckets = OpenAddressing.Rebuild(_count, _buckets.Length * 2, i => _entries[i].Hash);
 
     private readonly record struct Entry(ulong Hash, ArenaSlice Slice);
 }
