@@ -27,35 +27,8 @@ public sealed unsafe partial class PageAllocator
                 continue;
             }
 
-            Page* page = _vmemmap + pfn;
-            int order = page->AllocOrder;
-            if (!FreePageLooksAllocated(page, order))
-            {
-                ReportBadFree((uint)pfn, page, order);
-                continue;
-            }
-
-            FreeFolio(ZoneIndex(page->Flags), (uint)pfn, page, order);
+            FreeCheckedBlock((uint)pfn, (_vmemmap + pfn)->AllocOrder, batched: true);
         }
-    }
-
-    /// <summary>One block of <see cref="ReleasePages"/>: free_unref_folios()'s loop body. Caller is inside an operation.</summary>
-    private void FreeFolio(int zoneIndex, uint pfn, Page* page, int order)
-    {
-        CountFree(CurrentPageSet(), order);
-        FreePagesPrepare(pfn, page, order);
-        if (order > PageOrder.Costly)
-        {
-            FreeOnePageUnderLock(_zones[zoneIndex], pfn, order);
-            return;
-        }
-
-        if (AllocatorHookTable.Supported && _hooks is { FreeBatched.Length: > 0 } hooks && BlockType(pfn) != MigrateType.Isolate)
-        {
-            FreeBatchedHookSlow(hooks, pfn);
-        }
-
-        FreeUnrefPage(zoneIndex, pfn, order);
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]

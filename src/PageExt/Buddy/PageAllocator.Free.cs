@@ -65,32 +65,39 @@ public sealed unsafe partial class PageAllocator
             return;
         }
 
+        FreeCheckedBlock((uint)pfn, order, batched: false);
+    }
+
+    /// <summary>
+    /// free_page_is_bad(), then the rest of __free_pages() for an online block of a valid order:
+    /// clients, compound tails, and blocks too large to cache. A batched free (release_pages) also
+    /// tells the mm_page_free_batched clients about each block a per-CPU list takes. Caller is inside
+    /// an operation.
+    /// </summary>
+    private void FreeCheckedBlock(uint pfn, int order, bool batched)
+    {
         Page* page = _vmemmap + pfn;
         if (!FreePageLooksAllocated(page, order))
         {
-            ReportBadFree((uint)pfn, page, order);
+            ReportBadFree(pfn, page, order);
             return;
         }
 
-        FreePagesSlow(ZoneIndex(page->Flags), (uint)pfn, page, order);
-    }
-
-    /// <summary>The rest of __free_pages(): clients, compound tails, and blocks too large to cache. Caller is inside an operation.</summary>
-    private void FreePagesSlow(int zoneIndex, uint pfn, Page* page, int order)
-    {
+        int zoneIndex = ZoneIndex(page->Flags);
         CountFree(CurrentPageSet(), order);
         FreePagesPrepare(pfn, page, order);
-        if (order <= PageOrder.Costly)
+        if (order > PageOrder.Costly)
         {
-            FreeUnrefPage(zoneIndex, pfn, order);
+            FreeOnePageUnderLock(_zones[zoneIndex], pfn, order);
             return;
         }
 
-        var zone = _zones[zoneIndex];
-        lock (zone.Lock)
+        if (batched && AllocatorHookTable.Supported && _hooks is { FreeBatched.Length: > 0 } hooks && BlockType(pfn) != MigrateType.Isolate)
         {
-            FreeOnePageLocked(zone, pfn, order, _memory.PageblockType(pfn));
+            FreeBatchedHookSlow(hooks, pfn);
         }
+
+        FreeUnrefPage(zoneIndex, pfn, order);
     }
 
     /// <summary>What every freed block's head loses, whichever list it goes to next.</summary>

@@ -83,18 +83,9 @@ public sealed class MemoryHotplug
         using var operation = _allocator.EnterOperation();
         lock (_hotplugLock)
         {
-            CheckRange(firstSection, count);
-            var sections = new List<MemorySection>();
-            for (int s = firstSection; s < firstSection + count; s++)
+            if (!TryCollectSections(firstSection, count, SectionState.Offline, out var sections, out error))
             {
-                var section = _memory.Section(s);
-                if (section is null || section.State != SectionState.Offline)
-                {
-                    error = $"memory section {s} is {(section is null ? "not present" : "already online")}";
-                    return false;
-                }
-
-                sections.Add(section);
+                return false;
             }
 
             var type = zoneType ?? DefaultZone(sections[0].StartPfn.Value);
@@ -137,18 +128,9 @@ public sealed class MemoryHotplug
         using var operation = _allocator.EnterOperation();
         lock (_hotplugLock)
         {
-            CheckRange(firstSection, count);
-            var sections = new List<MemorySection>();
-            for (int s = firstSection; s < firstSection + count; s++)
+            if (!TryCollectSections(firstSection, count, SectionState.Online, out var sections, out error))
             {
-                var section = _memory.Section(s);
-                if (section is null || section.State != SectionState.Online)
-                {
-                    error = $"memory section {s} is not online";
-                    return false;
-                }
-
-                sections.Add(section);
+                return false;
             }
 
             var saved = IsolateSections(sections);
@@ -190,6 +172,29 @@ public sealed class MemoryHotplug
                 _memory.RemoveSection(s);
             }
         }
+    }
+
+    /// <summary>The range's sections, when every one of them is present and in <paramref name="state"/>; otherwise why not.</summary>
+    private bool TryCollectSections(int firstSection, int count, SectionState state, out List<MemorySection> sections, out string? error)
+    {
+        CheckRange(firstSection, count);
+        sections = new List<MemorySection>(count);
+        for (int s = firstSection; s < firstSection + count; s++)
+        {
+            var section = _memory.Section(s);
+            if (section is null || section.State != state)
+            {
+                error = state == SectionState.Offline
+                    ? $"memory section {s} is {(section is null ? "not present" : "already online")}"
+                    : $"memory section {s} is not online";
+                return false;
+            }
+
+            sections.Add(section);
+        }
+
+        error = null;
+        return true;
     }
 
     private void CheckRange(int firstSection, int count)
