@@ -1,7 +1,5 @@
 using System.Runtime.CompilerServices;
-using PageExt.Pages;
 using PageExt.Physical;
-using PageExt.Zones;
 
 namespace PageExt.Buddy;
 
