@@ -16,6 +16,7 @@ internal static partial class VirtualMemory
     private const int SigSegv = 11;
     private const int SaSigInfo = 4;
     private const int MadvDontNeed = 4;
+    private const int MadvHugePage = 14;
 
     private const uint MemCommit = 0x1000;
     private const uint MemReserve = 0x2000;
@@ -63,6 +64,13 @@ internal static partial class VirtualMemory
             madvise(address, bytes, MadvDontNeed);
         }
     }
+
+    /// <summary>
+    /// Asks Linux to back the range with transparent huge pages where it can: one fault then maps
+    /// 2 MiB instead of 4 KiB. Advice only: false where the OS has no such thing or declines.
+    /// </summary>
+    public static bool AdviseHugePages(nint address, nuint bytes) =>
+        OperatingSystem.IsLinux() && madvise(address, bytes, MadvHugePage) == 0;
 
     public static bool Protect(nint address, nuint bytes, MemoryAccess access, out int error)
     {
