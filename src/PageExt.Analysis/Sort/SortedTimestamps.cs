@@ -1,34 +1,39 @@
+using PageExt.Platform;
+
 namespace PageExt.Analysis.Sort;
 
 /// <summary>The records of a <see cref="TimestampSort"/> in report order, and the pieces their texts are made of.</summary>
 internal sealed class SortedTimestamps
 {
-    public SortedTimestamps(TimestampKey[] keys, PieceTable pieces)
+    private readonly ReservedArray<TimestampKey> _keys;
+
+    public SortedTimestamps(ReservedArray<TimestampKey> keys, PieceTable pieces)
     {
-        Keys = keys;
+        _keys = keys;
         Pieces = pieces;
-        for (int i = 0; i < keys.Length; i = GroupEnd(i))
-        {
-            Groups++;
-        }
+        Groups = CountGroups(keys.Span);
     }
 
-    public TimestampKey[] Keys { get; }
+    /// <summary>The records in report order; valid while the sort that made them is not disposed.</summary>
+    public ReadOnlySpan<TimestampKey> Keys => _keys.Span;
 
     public PieceTable Pieces { get; }
 
     /// <summary>Groups in the report: runs of records with the same text count as one.</summary>
     public int Groups { get; }
 
-    /// <summary>The end of the group that starts at <paramref name="start"/>: equal texts are side by side, first one first.</summary>
-    public int GroupEnd(int start)
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static int CountGroups(ReadOnlySpan<TimestampKey> keys)
     {
-        int end = start + 1;
-        while (end < Keys.Length && Keys[end].SameText(Keys[start]))
+        int groups = keys.Length == 0 ? 0 : 1;
+        for (int i = 1; i < keys.Length; i++)
         {
-            end++;
+            if (!keys[i].SameText(keys[i - 1]))
+            {
+                groups++;
+            }
         }
 
-        return end;
+        return groups;
     }
 }

@@ -1,4 +1,5 @@
 using PageExt.Analysis.Dump;
+using PageExt.Platform;
 
 namespace PageExt.Analysis.Sort;
 
@@ -22,16 +23,13 @@ namespace PageExt.Analysis.Sort;
 /// </remarks>
 internal sealed class TimestampSort : IDisposable
 {
-    private const int SegmentKeys = 1 << 16;
-
     private readonly SortOptions _options;
     private readonly PieceTable _pieces = new(segmentBytes: 1 << 20, initialCapacity: 4096);
-    private readonly List<TimestampKey[]> _segments = [];
+    private readonly ReservedArray<TimestampKey> _keys;
     private readonly List<SortedGroup> _groupPool = [];
     private readonly ByteArena _texts = new(segmentBytes: 1 << 20);
     private int[] _renumber = new int[4096];
     private byte[] _concat = new byte[ChunkParser.MaxRecordBytes];
-    private int _count;
     private long _flushed;
     private long _loaded;
     private ExternalGroupSort? _external;
@@ -39,6 +37,7 @@ internal sealed class TimestampSort : IDisposable
     private TimestampSort(SortOptions options)
     {
         _options = options;
+        _keys = new ReservedArray<TimestampKey>(InitialKeys(options.MemoryBudgetBytes));
     }
 
     /// <summary>Whether the options sort by allocation time over whole texts, in page_owner_sort's text format.</summary>
@@ -79,9 +78,17 @@ internal sealed class TimestampSort : IDisposable
         return new SortResult(read, sort._loaded, sorted.Groups, null, 0);
     }
 
-    public void Dispose() => _external?.Dispose();
+    public void Dispose()
+    {
+        _external?.Dispose();
+        _keys.Dispose();
+    }
 
-    private long EstimatedBytes => (_count * (long)System.Runtime.CompilerServices.Unsafe.SizeOf<TimestampKey>()) + _pieces.EstimatedBytes;
+    /// <summary>Room for the keys the budget lets in and one more chunk's, within reason: more moves the keys once.</summary>
+    private static long InitialKeys(long budgetBytes) =>
+        Math.Min(budgetBytes / System.Runtime.CompilerServices.Unsafe.SizeOf<TimestampKey>(), 64L << 20) + (1 << 20);
+
+    private long EstimatedBytes => (_keys.Count * (long)System.Runtime.CompilerServices.Unsafe.SizeOf<TimestampKey>()) + _pieces.EstimatedBytes;
 
     /// <summary>Adds one chunk's keys, renumbering its pieces into the global table.</summary>
     private void Merge(TimestampChunkSink sink, long lineBase)
@@ -108,21 +115,16 @@ internal sealed class TimestampSort : IDisposable
             _renumber[i] = _pieces.Intern(local[i], local.HashOf(i));
         }
 
-        uint sequenceBase = (uint)_count;
-        foreach (ref readonly var key in keys)
+        uint sequenceBase = (uint)_keys.Count;
+        var appended = _keys.Append(keys.Length);
+        for (int i = 0; i < keys.Length; i++)
         {
-            int segment = _count / SegmentKeys;
-            if (segment == _segments.Count)
-            {
-                _segments.Add(new TimestampKey[SegmentKeys]);
-            }
-
-            _segments[segment][_count % SegmentKeys] = key.Renumber(_renumber[key.Head], _renumber[key.Tail], sequenceBase);
-            _count++;
+            ref readonly var key = ref keys[i];
+            appended[i] = key.Renumber(_renumber[key.Head], _renumber[key.Tail], sequenceBase);
         }
 
         _loaded += keys.Length;
-        if (EstimatedBytes > _options.MemoryBudgetBytes || _count > int.MaxValue - (1 << 24))
+        if (EstimatedBytes > _options.MemoryBudgetBytes || _keys.Count > int.MaxValue - (1 << 24))
         {
             Flush();
         }
@@ -138,9 +140,10 @@ internal sealed class TimestampSort : IDisposable
         var batch = new List<SortedGroup>();
         long batchBytes = 0;
         _texts.Reset();
-        for (int i = 0; i < _count; i++)
+        var keys = _keys.Span;
+        for (int i = 0; i < keys.Length; i++)
         {
-            var key = _segments[i / SegmentKeys][i % SegmentKeys];
+            var key = keys[i];
             if (batch.Count == _groupPool.Count)
             {
                 _groupPool.Add(new SortedGroup(ReadOnlyMemory<byte>.Empty, ReadOnlyMemory<byte>.Empty));
@@ -164,8 +167,8 @@ internal sealed class TimestampSort : IDisposable
             _external.Spill([.. batch]);
         }
 
-        _flushed += _count;
-        _count = 0;
+        _flushed += keys.Length;
+        _keys.Clear();
         _pieces.Reset();
     }
 
@@ -209,49 +212,22 @@ internal sealed class TimestampSort : IDisposable
         return _concat.AsSpan(0, length);
     }
 
-    /// <summary>
-    /// Sorts by stamp alone, with the primitive comparison that Array.Sort inlines, then puts each
-    /// run of equal stamps (rare: the clock counts nanoseconds) in the full order.
-    /// </summary>
+    /// <summary>Sorts by stamp, then puts each run of equal stamps in the full order.</summary>
     private SortedTimestamps SortKeys()
     {
-        var keys = new TimestampKey[_count];
-        var stamps = new ulong[_count];
-        for (int i = 0, segment = 0; i < _count; i += SegmentKeys, segment++)
-        {
-            _segments[segment].AsSpan(0, Math.Min(SegmentKeys, _count - i)).CopyTo(keys.AsSpan(i));
-        }
-
-        _segments.Clear();
-        for (int i = 0; i < keys.Length; i++)
-        {
-            stamps[i] = keys[i].TimestampNs;
-        }
-
-        Array.Sort(stamps, keys);
+        var keys = _keys.Span;
         var term = _options.Sort[0];
         if (term.Descending)
         {
-            Array.Reverse(keys);
+            TimestampRadixSort.Sort(keys, new TimestampRadixSort.Descending());
+        }
+        else
+        {
+            TimestampRadixSort.Sort(keys, new TimestampRadixSort.Ascending());
         }
 
         var order = new TimestampOrder(_pieces, term.Descending, TextDescending: !term.ThreeWayTimestamp && !term.Descending);
-        for (int start = 0; start < keys.Length;)
-        {
-            int end = start + 1;
-            while (end < keys.Length && keys[end].TimestampNs == keys[start].TimestampNs)
-            {
-                end++;
-            }
-
-            if (end - start > 1)
-            {
-                Array.Sort(keys, start, end - start, order);
-            }
-
-            start = end;
-        }
-
-        return new SortedTimestamps(keys, _pieces);
+        new TimestampTies(_pieces, order).SortRuns(keys);
+        return new SortedTimestamps(_keys, _pieces);
     }
 }

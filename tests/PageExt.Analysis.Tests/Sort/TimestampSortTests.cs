@@ -48,6 +48,13 @@ public sealed class TimestampSortTests
         AssertSameAsGroupsSort(input, args, 16 << 10, $"tie-heavy input, {args}");
     }
 
+    [Theory]
+    [MemberData(nameof(TimestampOptions))]
+    public void Timestamp_sort_prints_what_the_groups_sort_prints_when_thousands_of_records_share_a_stamp(string args)
+    {
+        AssertSameAsGroupsSort(SharedStampInput(), args, 16 << 10, $"shared stamps, {args}");
+    }
+
     [Fact]
     public void Timestamp_sort_holds_in_memory_what_the_groups_sort_spills()
     {
@@ -216,6 +223,24 @@ public sealed class TimestampSortTests
         }
 
         return Encoding.UTF8.GetBytes(output.ToString());
+    }
+
+    /// <summary>
+    /// Records stamped 0 (allocated before the clock ran) by the thousand, records with no stamp, and a
+    /// few more: runs of one stamp with many heads and tails, stacks that are prefixes of others, and
+    /// identical records.
+    /// </summary>
+    private static byte[] SharedStampInput()
+    {
+        var text = new StringBuilder();
+        for (int i = 0; i < 3000; i++)
+        {
+            string stamp = (i % 20) switch { < 14 => "ts 0 ns", 14 or 15 => "no stamp", 16 => "ts 5 ns", 17 => "ts 05 ns", _ => "ts 007 ns" };
+            string extra = string.Concat(Enumerable.Range(0, i % 3).Select(depth => $" deeper_{depth}+0x1/0x2\n"));
+            text.Append(Record(i % 5, stamp, comm: $"task{i % 23}", order: (i % 4).ToString(System.Globalization.CultureInfo.InvariantCulture), extraFrame: extra));
+        }
+
+        return Encoding.UTF8.GetBytes(text.ToString());
     }
 
     private static string TwoRecords() => Record(1, "ts 20 ns") + Record(2, "ts 10 ns", "PFN 0x2 type CMA Flags 0x0()");
