@@ -1,12 +1,17 @@
 using System.Buffers.Text;
+using System.Runtime.CompilerServices;
 
 namespace PageExt.Analysis.Reports;
 
 /// <summary>Buffered byte output with C-style number formatting, for writers whose output is a byte contract.</summary>
 /// <remarks>
+/// Its writes are compiled optimized from their first call (<c>AggressiveOptimization</c>): a report
+/// makes millions of them in one pass, most of which tiered compilation would run unoptimized.
+/// <para>
 /// Concurrency model: one thread writes. With overlapped writes a full buffer goes to the stream on a
 /// pool thread while the caller fills the other one; the stream is only ever used by one thread at a
 /// time, because every direct use first waits for the write in flight, whose exception it rethrows.
+/// </para>
 /// </remarks>
 internal sealed class ByteWriter : IDisposable
 {
@@ -25,6 +30,7 @@ internal sealed class ByteWriter : IDisposable
         _spare = overlapWrites ? new byte[bufferBytes] : null;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Write(ReadOnlySpan<byte> bytes)
     {
         if (bytes.Length > _buffer.Length - _used)
@@ -42,6 +48,7 @@ internal sealed class ByteWriter : IDisposable
         _used += bytes.Length;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Write(byte b)
     {
         if (_used == _buffer.Length)
@@ -53,6 +60,7 @@ internal sealed class ByteWriter : IDisposable
     }
 
     /// <summary>printf("%d").</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Write(int value)
     {
         Span<byte> digits = stackalloc byte[16];
@@ -60,6 +68,7 @@ internal sealed class ByteWriter : IDisposable
         Write(digits[..n]);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Write(long value)
     {
         Span<byte> digits = stackalloc byte[24];
@@ -67,6 +76,7 @@ internal sealed class ByteWriter : IDisposable
         Write(digits[..n]);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Write(ulong value)
     {
         Span<byte> digits = stackalloc byte[24];
