@@ -209,10 +209,12 @@ internal struct KmemFields
             return false;
         }
 
-        foreach (byte b in text)
+        for (int i = 0; i < text.Length; i++)
         {
-            uint digit = (uint)(b - '0');
-            if (digit > 9 || value > (ulong.MaxValue - digit) / 10)
+            uint digit = (uint)(text[i] - '0');
+
+            // Nineteen digits always fit in 64 bits; only a twentieth can overflow, so only it pays the division.
+            if (digit > 9 || (i == 19 && value > (ulong.MaxValue - digit) / 10))
             {
                 return false;
             }

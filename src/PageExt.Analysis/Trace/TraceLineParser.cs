@@ -518,8 +518,10 @@ internal static class TraceLineParser
 
     // Loops over the two blanks rather than MemoryExtensions.Trim(" \t"u8), which searches the set
     // for every byte it looks at: a call per byte that only profile-guided inlining used to remove.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static ReadOnlySpan<byte> Trim(ReadOnlySpan<byte> text) => TrimEnd(TrimStart(text));
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static ReadOnlySpan<byte> TrimStart(ReadOnlySpan<byte> text)
     {
         int start = 0;
@@ -531,6 +533,7 @@ internal static class TraceLineParser
         return text[start..];
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static ReadOnlySpan<byte> TrimEnd(ReadOnlySpan<byte> text)
     {
         int end = text.Length;
@@ -571,6 +574,7 @@ internal static class TraceLineParser
         return true;
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static long ParseDigits(ReadOnlySpan<byte> digits)
     {
         long value = 0;

@@ -87,4 +87,24 @@ public sealed class KmemFieldsTests
         Assert.False(KmemFields.TryParse(Encoding.ASCII.GetBytes(text), out _, out string? problem));
         Assert.NotNull(problem);
     }
+
+    [Theory]
+    [InlineData("0", true, 0UL)]
+    [InlineData("1234", true, 1234UL)]
+    [InlineData("9999999999999999999", true, 9999999999999999999UL)]
+    [InlineData("18446744073709551615", true, ulong.MaxValue)]
+    [InlineData("18446744073709551616", false, 0UL)]
+    [InlineData("99999999999999999999", false, 0UL)]
+    [InlineData("000000000000000000001", false, 0UL)]
+    [InlineData("0x10", true, 16UL)]
+    [InlineData("12a", false, 0UL)]
+    [InlineData("", false, 0UL)]
+    public void Numbers_parse_to_the_full_64_bits_and_no_further(string text, bool parses, ulong expected)
+    {
+        Assert.Equal(parses, KmemFields.TryParseNumber(Encoding.ASCII.GetBytes(text), out ulong value));
+        if (parses)
+        {
+            Assert.Equal(expected, value);
+        }
+    }
 }
