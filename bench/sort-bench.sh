@@ -33,7 +33,7 @@ if [ ! -f "$dump" ]; then
 fi
 dotnet build "$here/src/PageExt.Cli/PageExt.Cli.csproj" -c Release -nologo -v quiet >&2
 dll="$here/src/PageExt.Cli/bin/Release/net10.0/PageExt.Cli.dll"
-bytes=$(stat -c %s "$dump")
+bytes=$(stat -L -c %s "$dump")
 mib=$(awk -v b="$bytes" 'BEGIN { printf "%.1f", b / 1048576 }')
 cat "$dump" > /dev/null  # warm the page cache so both tools read from memory
 
