@@ -56,11 +56,12 @@ internal sealed class TimestampTies
     {
         if (run.Length < RankedRunKeys || !TrySortByRanks(run))
         {
-            InsertionOrSort(run);
+            SortByText(run);
         }
     }
 
-    private void InsertionOrSort(Span<TimestampKey> run)
+    /// <summary>strcmp order over the joined pieces: insertion for a short run, Array.Sort's for a long one that ranks cannot order.</summary>
+    private void SortByText(Span<TimestampKey> run)
     {
         if (run.Length >= RankedRunKeys)
         {
