@@ -71,7 +71,7 @@ internal static class ErrorHandler
     {
         CliException cli => (cli.Message, cli.ExitCode),
         BootParameterException boot => ("bad boot command line: " + OneLine(boot), ExitCodes.Usage),
-        InsufficientMemoryException memory => ("cannot boot: " + OneLine(memory), ExitCodes.Usage),
+        InsufficientMemoryException memory => ("out of memory: " + OneLine(memory), ExitCodes.Usage),
         MachineDescriptionException machine => ("cannot boot: " + OneLine(machine), ExitCodes.Usage),
         UnauthorizedAccessException or IOException => (OneLine(e), ExitCodes.Usage),
         _ => ($"internal error: {e.GetType().Name}: {OneLine(e)}. This is a bug in PageExt: rerun with {DebugVariable}=1 to see the trace, and report it.", ExitCodes.InternalError),

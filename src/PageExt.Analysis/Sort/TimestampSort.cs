@@ -37,7 +37,15 @@ internal sealed class TimestampSort : IDisposable
     private TimestampSort(SortOptions options)
     {
         _options = options;
-        _keys = new ReservedArray<TimestampKey>(InitialKeys(options.MemoryBudgetBytes));
+        try
+        {
+            _keys = new ReservedArray<TimestampKey>(InitialKeys(options.MemoryBudgetBytes));
+        }
+        catch (InsufficientMemoryException e)
+        {
+            throw new InsufficientMemoryException(
+                $"no address space for the sort keys that --memory-budget {options.MemoryBudgetBytes} bytes lets in ({e.Message}); a smaller budget spills to disk sooner", e);
+        }
     }
 
     /// <summary>Whether the options sort by allocation time over whole texts, in page_owner_sort's text format.</summary>

@@ -54,6 +54,16 @@ public sealed class ErrorHandlerTests
     }
 
     [Fact]
+    public void Address_space_refused_is_one_line_saying_out_of_memory_with_exit_code_1()
+    {
+        var stderr = new StringWriter();
+        int exit = ErrorHandler.Run("sort", () => throw new InsufficientMemoryException("could not reserve 1363148800 bytes of address space (errno 12)"), new CliContext(TextWriter.Null, stderr), verbose: false, out bool failed);
+        Assert.True(failed);
+        Assert.Equal(ExitCodes.Usage, exit);
+        Assert.Equal(["pageext sort: out of memory: could not reserve 1363148800 bytes of address space (errno 12)"], Lines(stderr.ToString()));
+    }
+
+    [Fact]
     public void An_unexpected_exception_is_one_line_with_a_hint_and_exit_code_70()
     {
         var stderr = new StringWriter();
