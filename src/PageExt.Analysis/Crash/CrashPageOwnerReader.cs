@@ -39,14 +39,8 @@ internal static partial class CrashPageOwnerReader
         ArgumentNullException.ThrowIfNull(diagnostics);
         var reader = new Reader(diagnostics);
         using var lines = new TextLines(input);
-        while (lines.Next() is { } line)
+        while (lines.NextText(diagnostics) is { } line)
         {
-            if (lines.HadNul)
-            {
-                diagnostics.Add(lines.LineNumber, TextSeverity.Skipped, "binary data (NUL bytes)");
-                continue;
-            }
-
             reader.Line(lines.LineNumber, line.TrimEnd());
         }
 

@@ -25,14 +25,8 @@ internal static partial class ProcFileReader
         bool mixed = false;
 
         var all = new List<(long Line, string Text)>();
-        while (lines.Next() is { } line)
+        while (lines.NextText(diagnostics) is { } line)
         {
-            if (lines.HadNul)
-            {
-                diagnostics.Add(lines.LineNumber, TextSeverity.Skipped, "binary data (NUL bytes)");
-                continue;
-            }
-
             all.Add((lines.LineNumber, line.TrimEnd()));
         }
 

@@ -44,15 +44,9 @@ internal static partial class ZoneInfoReader
             pageset = null;
         }
 
-        while (lines.Next() is { } raw)
+        while (lines.NextText(diagnostics) is { } raw)
         {
             long number = lines.LineNumber;
-            if (lines.HadNul)
-            {
-                diagnostics.Add(number, TextSeverity.Skipped, "binary data (NUL bytes)");
-                continue;
-            }
-
             string line = raw.TrimEnd();
             if (line.Length == 0)
             {

@@ -48,15 +48,9 @@ internal static partial class StacksFile
             }
         }
 
-        while (lines.Next() is { } line)
+        while (lines.NextText(diagnostics) is { } line)
         {
             long number = lines.LineNumber;
-            if (lines.HadNul)
-            {
-                diagnostics.Add(number, TextSeverity.Skipped, "binary data (NUL bytes)");
-                continue;
-            }
-
             if (line.Length == 0)
             {
                 Unfinished(number);

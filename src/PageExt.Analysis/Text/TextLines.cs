@@ -86,5 +86,24 @@ internal sealed class TextLines : IDisposable
         return line;
     }
 
+    /// <summary>
+    /// The next line that holds no NUL byte, reporting each line skipped for one as binary data:
+    /// what every reader of a kernel text does with them.
+    /// </summary>
+    public string? NextText(TextDiagnostics diagnostics)
+    {
+        while (Next() is { } line)
+        {
+            if (!HadNul)
+            {
+                return line;
+            }
+
+            diagnostics.Add(LineNumber, TextSeverity.Skipped, "binary data (NUL bytes)");
+        }
+
+        return null;
+    }
+
     public void Dispose() => _reader.Dispose();
 }
