@@ -15,7 +15,7 @@ internal sealed class GroupTable
     public GroupTable(int segmentBytes, int initialCapacity = 256)
     {
         Arena = new ByteArena(segmentBytes);
-        _buckets = new int[Math.Max(16, (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)initialCapacity * 2))];
+        _buckets = OpenAddressing.NewBuckets(initialCapacity);
         _groups = new SortGroup[initialCapacity];
     }
 

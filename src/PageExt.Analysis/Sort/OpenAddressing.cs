@@ -6,6 +6,10 @@ namespace PageExt.Analysis.Sort;
 /// </summary>
 internal static class OpenAddressing
 {
+    /// <summary>Empty buckets for <paramref name="capacity"/> entries, kept at most half full.</summary>
+    public static int[] NewBuckets(int capacity) =>
+        new int[Math.Max(16, (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)capacity * 2))];
+
     /// <summary>A bucket array of <paramref name="bucketCount"/> (a power of two) holding entries 0..count-1, each at its hash.</summary>
     public static int[] Rebuild(int count, int bucketCount, Func<int, ulong> hashOf)
     {

@@ -18,7 +18,7 @@ internal sealed class PieceTable
     public PieceTable(int segmentBytes, int initialCapacity = 256)
     {
         Arena = new ByteArena(segmentBytes);
-        _buckets = new int[Math.Max(16, (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)initialCapacity * 2))];
+        _buckets = OpenAddressing.NewBuckets(initialCapacity);
         _entries = new Entry[initialCapacity];
     }
 
