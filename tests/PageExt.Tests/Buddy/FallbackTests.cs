@@ -104,31 +104,14 @@ public class FallbackTests
         Console.WriteLine($"seed {seed}");
         using var m = TestMachines.Boot(memoryBytes: 128L << 20);
         var rng = new Random(seed);
-        var live = new List<(Pfn Pfn, int Order)>();
         GfpFlags[] masks = [GfpFlags.Kernel, GfpFlags.HighUserMovable, GfpFlags.Kernel | GfpFlags.Reclaimable, GfpFlags.Atomic, GfpFlags.Kernel | GfpFlags.Dma];
-        for (int step = 0; step < 20000; step++)
+        m.RunMixedWorkload(rng, steps: 20000, masks, r => r.Next(10) < 7 ? 0 : r.Next(PageOrder.Count), step =>
         {
-            if (live.Count > 0 && rng.Next(3) == 0)
-            {
-                int i = rng.Next(live.Count);
-                m.FreePages(live[i].Pfn, live[i].Order);
-                live[i] = live[^1];
-                live.RemoveAt(live.Count - 1);
-            }
-            else
-            {
-                int order = rng.Next(10) < 7 ? 0 : rng.Next(PageOrder.Count);
-                if (m.TryAllocPages(masks[rng.Next(masks.Length)] | GfpFlags.NoWarn, order, out var pfn))
-                {
-                    live.Add((pfn, order));
-                }
-            }
-
             if (step % 2500 == 0)
             {
                 m.AssertConsistent();
             }
-        }
+        });
 
         m.AssertConsistent();
         Assert.Equal(0, m.Allocator.BadPageCount);

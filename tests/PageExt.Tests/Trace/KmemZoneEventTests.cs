@@ -135,26 +135,8 @@ public sealed class KmemZoneEventTests
     {
         using var m = TestMachines.Boot(memoryBytes: 128L << 20, cmdline: "trace_event=kmem");
         var rng = new Random(1515);
-        var live = new List<(Pfn Pfn, int Order)>();
         GfpFlags[] masks = [GfpFlags.Kernel, GfpFlags.HighUserMovable, GfpFlags.Kernel | GfpFlags.Reclaimable];
-        for (int step = 0; step < 5000; step++)
-        {
-            if (live.Count > 0 && rng.Next(3) == 0)
-            {
-                int i = rng.Next(live.Count);
-                m.FreePages(live[i].Pfn, live[i].Order);
-                live[i] = live[^1];
-                live.RemoveAt(live.Count - 1);
-            }
-            else
-            {
-                int order = rng.Next(5);
-                if (m.TryAllocPages(masks[rng.Next(masks.Length)] | GfpFlags.NoWarn, order, out var pfn))
-                {
-                    live.Add((pfn, order));
-                }
-            }
-        }
+        var live = m.RunMixedWorkload(rng, steps: 5000, masks, r => r.Next(5));
 
         m.Allocator.DrainAllPages();
         var trace = TraceOf(m);
