@@ -23,10 +23,10 @@ internal static class SortReport
         return PageOwnerSorter.Run(options, input, groups => Write(output, groups, options), log, progress, stage, chunkBytes);
     }
 
-    private static void Write(Stream output, SortedTimestamps sorted)
+    private static int Write(Stream output, SortedTimestamps sorted)
     {
         using var writer = new ByteWriter(output, TimestampWriteBytes, overlapWrites: true);
-        SortTextWriter.Write(writer, sorted);
+        return SortTextWriter.Write(writer, sorted);
     }
 
     public static void Write(Stream output, IEnumerable<SortedGroup> groups, SortOptions options)

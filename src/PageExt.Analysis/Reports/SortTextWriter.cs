@@ -78,12 +78,14 @@ internal static class SortTextWriter
     /// </summary>
     /// <remarks>Compiled optimized from the start: it runs once, over every record.</remarks>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    public static void Write(ByteWriter output, SortedTimestamps sorted)
+    /// <returns>The groups printed: runs of records with the same text count as one.</returns>
+    public static int Write(ByteWriter output, SortedTimestamps sorted)
     {
         var keys = sorted.Keys;
         var pieces = sorted.Pieces;
         Span<byte> digits = stackalloc byte[20];
-        for (int start = 0; start < keys.Length;)
+        int groups = 0;
+        for (int start = 0; start < keys.Length; groups++)
         {
             long pages = keys[start].Pages;
             int end = start + 1;
@@ -101,6 +103,8 @@ internal static class SortTextWriter
             output.Write((byte)'\n');
             start = end;
         }
+
+        return groups;
     }
 
     /// <summary>"%d times, %d pages, " and print_allocator's names, then ":\n": a group's first line with no --cull.</summary>

@@ -56,9 +56,10 @@ internal sealed class TimestampSort : IDisposable
 
     /// <summary>
     /// Reads and sorts <paramref name="input"/>, then prints through <paramref name="writeKeys"/> (the
-    /// records fit the budget) or <paramref name="writeGroups"/> (they were handed to the external sort).
+    /// records fit the budget; it returns the groups it printed) or <paramref name="writeGroups"/>
+    /// (they were handed to the external sort).
     /// </summary>
-    public static SortResult Run(SortOptions options, Stream input, Action<SortedTimestamps> writeKeys, Action<IEnumerable<SortedGroup>> writeGroups,
+    public static SortResult Run(SortOptions options, Stream input, Func<SortedTimestamps, int> writeKeys, Action<IEnumerable<SortedGroup>> writeGroups,
         DiagnosticLog log, Action<long>? progress = null, Action<string>? stage = null, int chunkBytes = DumpChunkReader.DefaultChunkBytes)
     {
         using var sort = new TimestampSort(options);
@@ -82,8 +83,8 @@ internal sealed class TimestampSort : IDisposable
         stage?.Invoke("sorting ....");
         var sorted = sort.SortKeys();
         stage?.Invoke("culling");
-        writeKeys(sorted);
-        return new SortResult(read, sort._loaded, sorted.Groups, null, 0);
+        int groups = writeKeys(sorted);
+        return new SortResult(read, sort._loaded, groups, null, 0);
     }
 
     public void Dispose()
