@@ -35,7 +35,8 @@ cat "$dump" "$other" > /dev/null
 commands=("sort:sort $dump $dir/out.txt" "sort -a:sort -a $dump $dir/out.txt" "top:top $dump" "diff:diff $dump $other")
 [ -n "$trace" ] && commands+=("trace:trace $trace -o $dir/out.txt")
 
-median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+# shellcheck source=tools/stats.sh
+. "$here/bench/tools/stats.sh"
 
 printf '%-10s %12s %12s %12s %12s %9s %9s\n' command "off wall s" "on wall s" "off cpu s" "on cpu s" "wall" "cpu"
 for entry in "${commands[@]}"; do

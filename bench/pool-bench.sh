@@ -157,7 +157,8 @@ for ((r = 0; r < rounds; r++)); do
   done
 done
 
-median() { sort -g | awk '{ a[NR] = $1 } END { print (NR == 0) ? "-" : (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+# shellcheck source=tools/stats.sh
+. "$here/bench/tools/stats.sh"
 range() { sort -g | awk -v f="$1" 'NR == 1 { lo = $1 } { hi = $1 } END { printf "%" f "-%" f, lo, hi }'; }
 column() { awk -v i="$1" -v k="$2" -v c="$3" '$1 == i && $2 == k { print $c }' "$dir/results"; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "-" || b == "-" || b == 0) print "-"; else printf "%.3f", a / b }'; }
