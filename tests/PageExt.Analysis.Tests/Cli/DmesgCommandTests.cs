@@ -1,6 +1,4 @@
-using System.Text;
 using PageExt.Cli;
-using PageExt.Cli.Commands;
 
 namespace PageExt.Analysis.Tests.Cli;
 
@@ -13,15 +11,7 @@ public sealed class DmesgCommandTests
         + "[   14.557286]  prep_new_page+0xa8/0x10c\n"
         + "[   14.561329] page_owner free stack trace missing\n";
 
-    private static (int Exit, string Stdout, string Stderr) Run(string stdin, params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        var bytes = new MemoryStream();
-        var context = new CliContext(stdout, stderr, () => new MemoryStream(Encoding.UTF8.GetBytes(stdin))) { OpenStdout = () => bytes };
-        int exit = CommandTable.Run(args, context);
-        return (exit, stdout.ToString() + Encoding.UTF8.GetString(bytes.ToArray()), stderr.ToString());
-    }
+    private static (int Exit, string Stdout, string Stderr) Run(string stdin, params string[] args) => CliRun.WithStdin(stdin, args);
 
     [Fact]
     public void Dmesg_lists_each_report_with_its_owner()

@@ -1,6 +1,4 @@
-using System.Text;
 using PageExt.Cli;
-using PageExt.Cli.Commands;
 
 namespace PageExt.Analysis.Tests.Cli;
 
@@ -95,10 +93,6 @@ public sealed class KernelTextSampleTests
     private static (int Exit, string Stdout, string Stderr) Run(string sample, string command)
     {
         var text = string.Concat(File.ReadAllLines(TestData.Sample(sample)).Where(l => !l.StartsWith('#')).Select(l => l + "\n"));
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        var bytes = new MemoryStream();
-        var context = new CliContext(stdout, stderr, () => new MemoryStream(Encoding.UTF8.GetBytes(text))) { OpenStdout = () => bytes };
         string output = Path.Combine(Path.GetTempPath(), $"pageext-sample-{Guid.NewGuid():N}.html");
         try
         {
@@ -108,8 +102,7 @@ public sealed class KernelTextSampleTests
                 "report" => ["report", "-", "-o", output],
                 _ => [command, "-"],
             };
-            int exit = CommandTable.Run(args, context);
-            return (exit, stdout.ToString() + Encoding.UTF8.GetString(bytes.ToArray()), stderr.ToString());
+            return CliRun.WithStdin(text, args);
         }
         finally
         {

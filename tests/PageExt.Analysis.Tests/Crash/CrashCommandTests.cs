@@ -1,21 +1,12 @@
-using System.Text;
+using PageExt.Analysis.Tests.Cli;
 using PageExt.Cli;
-using PageExt.Cli.Commands;
 
 namespace PageExt.Analysis.Tests.Crash;
 
 /// <summary>quic/crash-plugins' pageowner output through sort, top and report.</summary>
 public sealed class CrashCommandTests
 {
-    private static (int Exit, string Stdout, string Stderr) Run(string input, params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        var bytes = new MemoryStream();
-        var context = new CliContext(stdout, stderr, () => new MemoryStream(Encoding.UTF8.GetBytes(input))) { OpenStdout = () => bytes };
-        int exit = CommandTable.Run(args, context);
-        return (exit, stdout.ToString() + Encoding.UTF8.GetString(bytes.ToArray()), stderr.ToString());
-    }
+    private static (int Exit, string Stdout, string Stderr) Run(string input, params string[] args) => CliRun.WithStdin(input, args);
 
     /// <summary>The sample's `pageowner -t` entry alone: lines 64-84 of the sample without its annotations.</summary>
     private static string PerStackTotalsOnly()
