@@ -18,7 +18,7 @@ namespace PageExt.Analysis.Sort;
 internal sealed class TimestampTies
 {
     /// <summary>Runs shorter than this are sorted by comparing texts: ranking them costs more.</summary>
-    public const int RankedRunKeys = 32;
+    private const int RankedRunKeys = 32;
 
     private readonly PieceTable _pieces;
     private readonly TimestampOrder _order;
@@ -54,21 +54,19 @@ internal sealed class TimestampTies
     /// <summary>Sorts one run of equal stamps, in any order.</summary>
     public void SortRun(Span<TimestampKey> run)
     {
-        if (run.Length < RankedRunKeys || !TrySortByRanks(run))
+        if (run.Length < RankedRunKeys)
         {
-            SortByText(run);
+            InsertionSortByText(run);
+        }
+        else if (!TrySortByRanks(run))
+        {
+            run.Sort(_order);
         }
     }
 
-    /// <summary>strcmp order over the joined pieces: insertion for a short run, Array.Sort's for a long one that ranks cannot order.</summary>
-    private void SortByText(Span<TimestampKey> run)
+    /// <summary>strcmp order over the joined pieces, by insertion: for the short runs.</summary>
+    private void InsertionSortByText(Span<TimestampKey> run)
     {
-        if (run.Length >= RankedRunKeys)
-        {
-            run.Sort(_order);
-            return;
-        }
-
         for (int i = 1; i < run.Length; i++)
         {
             var key = run[i];
